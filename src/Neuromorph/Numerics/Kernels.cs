@@ -80,7 +80,7 @@ public static class Kernels
             {
                 nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
                 int chunks = (m + 7) / 8;
-                Parallel.For(0, chunks, ch =>
+                Parallel.For(0, chunks, Parallelism.Options, ch =>
                 {
                     int r0 = ch * 8, r1 = Math.Min(m, r0 + 8);
                     var sa = new ReadOnlySpan<float>((float*)ia, m * k);

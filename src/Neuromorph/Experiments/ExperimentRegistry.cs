@@ -6,6 +6,6 @@ public static class ExperimentRegistry
     /// <summary>The registered kinds.</summary>
     public static IReadOnlyList<ExperimentKind> Kinds { get; } =
     [
-
+        ReadoutClassification.Kind,
     ];
 }

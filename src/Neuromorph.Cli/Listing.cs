@@ -60,7 +60,17 @@ public static class Listing
 
     private static void DatasetsList()
     {
-        Console.Error.WriteLine("data set listing arrives with the data loaders");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("name"); table.AddColumn("data set"); table.AddColumn("found at"); table.AddColumn("licence");
+        foreach (var d in Datasets.All)
+        {
+            var where = DataPaths.Find(d.Name);
+            table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Title),
+                where != null ? Markup.Escape(where) : $"[yellow]missing[/] — get it from {Markup.Escape(d.DownloadUrl)}",
+                Markup.Escape(d.Licence));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[grey]Search order: ${DataPaths.EnvironmentVariable}/<name>, the repository's data/<name>, {Markup.Escape(DataPaths.CacheDirectory)}/<name>.[/]");
     }
 
     private static void Presets()

@@ -1,0 +1,50 @@
+using System.Reflection;
+using ScottPlot;
+using SkiaSharp;
+
+namespace Neuromorph.Reports;
+
+/// <summary>
+/// The font every plot uses: DejaVu Sans (regular and bold), embedded in this assembly
+/// (licence in Fonts/LICENSE-DejaVu.txt). SkiaSharp's dependency-free native build finds no
+/// fonts on a machine without <c>/usr/share/fonts</c> and then draws no text at all; carrying
+/// the font makes plots identical on every machine.
+/// </summary>
+internal static class EmbeddedFonts
+{
+    /// <summary>Family name under which the embedded font is registered with ScottPlot.</summary>
+    public const string Family = "Neuromorph DejaVu Sans";
+
+    private static readonly Lazy<(SKTypeface Regular, SKTypeface Bold)> Faces = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static int _registered;
+
+    /// <summary>Registers the embedded font with ScottPlot once per process.</summary>
+    public static void EnsureRegistered()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        _ = Faces.Value;
+        lock (Fonts.FontResolvers) Fonts.FontResolvers.Insert(0, new Resolver());
+    }
+
+    private static (SKTypeface, SKTypeface) Load() => (FromResource("DejaVuSans.ttf"), FromResource("DejaVuSans-Bold.ttf"));
+
+    private static SKTypeface FromResource(string file)
+    {
+        var name = "Neuromorph.Reports.Fonts." + file;
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded font resource '{name}' missing from {typeof(EmbeddedFonts).Assembly.Location}");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return SKTypeface.FromData(SKData.CreateCopy(bytes))
+            ?? throw new InvalidOperationException($"embedded font '{name}' could not be loaded by SkiaSharp");
+    }
+
+    private sealed class Resolver : IFontResolver
+    {
+        public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing spacing) =>
+            CreateTypeface(fontName, weight >= FontWeight.SemiBold, false);
+
+        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) =>
+            fontName == Family ? (bold ? Faces.Value.Bold : Faces.Value.Regular) : null;
+    }
+}

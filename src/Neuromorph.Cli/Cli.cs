@@ -65,7 +65,7 @@ public static class Cli
         foreach (var line in rec.Summary) AnsiConsole.MarkupLine(Markup.Escape(line));
         if (report)
         {
-            var html = Reports.ReportWriter.Write(outcome.RunDirectory);
+            var html = Reports.ReportWriter.Write(outcome.RunDirectory).ReportPath;
             AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(html)}[/]");
         }
         AnsiConsole.MarkupLine($"run folder: {Markup.Escape(outcome.RunDirectory)}");
@@ -114,7 +114,7 @@ public static class Cli
         var cmd = new Command("report", "Regenerate report.html (and its plots) of a run folder") { dir };
         cmd.SetAction(pr => Guard(() =>
         {
-            var html = Reports.ReportWriter.Write(pr.GetValue(dir)!);
+            var html = Reports.ReportWriter.Write(pr.GetValue(dir)!).ReportPath;
             Console.WriteLine(html);
             return 0;
         }));

@@ -47,7 +47,7 @@ public class NetworkTests
         var mon = net.MonitorSpikes(pop);
         net.Run(1.0);
         double rate = mon.MeanRate(), cv = mon.MeanCvIsi();
-        Assert.InRange(rate, 2.0, 15.0);
+        Assert.InRange(rate, 4.0, 8.0);   // Brian2 2.5.1 standalone, same network, 3 seeds: 5.2–5.8 Hz
         Assert.InRange(cv, 0.3, 1.5);
         long expectedEvents = 0;
         foreach (var q in net.Projections)

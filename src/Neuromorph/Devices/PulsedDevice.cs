@@ -76,7 +76,7 @@ public sealed record PulsedDeviceParams
     public float[]? PiecewiseUp { get; init; }
     /// <summary>Piecewise: relative step sizes for depression.</summary>
     public float[]? PiecewiseDown { get; init; }
-    /// <summary>Write noise σ (weight units): the visible weight is w + σξ, ξ redrawn after each pulse (aihwkit write_noise_std).</summary>
+    /// <summary>Write noise σ in units of Δw_min: the visible weight is w + σΔw_min ξ, ξ redrawn after each pulse (aihwkit write_noise_std).</summary>
     public float WriteNoiseStd { get; init; }
     /// <summary>Number of distinguishable levels between the bounds (0 = continuous). The state is quantised to them.</summary>
     public int Levels { get; init; }
@@ -121,7 +121,7 @@ public sealed record PulsedDeviceParams
             throw new ArgumentOutOfRangeException(nameof(GammaUp), $"PowStep exponents must be ≥ 0 (GammaUp={GammaUp}, GammaDown={GammaDown})");
         if (Model == PulsedModel.ExpStep)
         {
-            DeviceGuard.NonNegative(ExpAUp, nameof(ExpAUp)); DeviceGuard.NonNegative(ExpADown, nameof(ExpADown));
+            DeviceGuard.Finite(ExpAUp, nameof(ExpAUp)); DeviceGuard.Finite(ExpADown, nameof(ExpADown));
             DeviceGuard.Finite(ExpScale, nameof(ExpScale)); DeviceGuard.Finite(ExpOffset, nameof(ExpOffset));
         }
         if (Model == PulsedModel.Piecewise)
@@ -165,7 +165,7 @@ public static class PulsedPresets
     };
 
     /// <summary>
-    /// Electrochemical RAM (van de Burgt et al. 2017, Nat. Mater. 16:414, Fig. 2: &gt;500 near-linear,
+    /// Electrochemical RAM, organic ENODe (van de Burgt et al. 2017, Nat. Mater. 16:414, Fig. 2: &gt;500 near-linear,
     /// symmetric states; Fuller et al. 2019, Science 364:570, Fig. 2: linear, symmetric updates):
     /// a linear-step device with ~500 states per direction over ±1, weak state dependence (γ = 0.05),
     /// small cycle-to-cycle noise. The state count is the paper's; slope and noise are representative.
@@ -179,7 +179,7 @@ public static class PulsedPresets
 
     /// <summary>
     /// Power-law step device: step shrinks as ((w_max − w)/(w_max − w_min))^γ toward the bound, with
-    /// γ = 1 (the aihwkit PowStepDevice default form) and Gokmen–Vlasov spreads.
+    /// γ = 1 (the aihwkit PowStepDevice form) and Gokmen–Vlasov spreads.
     /// </summary>
     public static PulsedDeviceParams PowStepDefault => new()
     {
@@ -189,14 +189,76 @@ public static class PulsedPresets
     };
 
     /// <summary>
-    /// Exponential-step device, with the aihwkit ExpStepDevice default fit constants
-    /// (A↑ = 0.00081, A↓ = 0.36833, γ↑ = 12.44625, γ↓ = 12.78785, a = 0.244, b = 0.2425).
+    /// Li-ion ECRAM of Tang et al. 2018 (IEDM, "ECRAM as scalable synaptic cell for high-speed,
+    /// low-power neuromorphic computing"), as fitted by aihwkit's EcRamPresetDevice: linear step,
+    /// Δw_min = 0.002, range [−0.8276, 1.1724], γ↑ = 0.1153, γ↓ = 0.5085, 30 % multiplicative noise.
     /// </summary>
-    public static PulsedDeviceParams ExpStepDefault => new()
+    public static PulsedDeviceParams EcRamTang2018 => new()
     {
-        Model = PulsedModel.ExpStep, DwMin = 0.001f, DwMinDtod = 0.3f, DwMinStd = 0.3f,
-        UpDownDtod = 0.01f, WMin = -0.6f, WMax = 0.6f, WMinDtod = 0.3f, WMaxDtod = 0.3f,
-        ExpAUp = 0.00081f, ExpADown = 0.36833f, GammaUp = 12.44625f, GammaDown = 12.78785f, ExpScale = 0.244f, ExpOffset = 0.2425f,
+        Model = PulsedModel.LinearStep, DwMin = 0.002f, DwMinDtod = 0.1f, DwMinStd = 0.3f,
+        UpDownDtod = 0.01f, WMin = -0.8276f, WMax = 1.1724f, WMinDtod = 0.05f, WMaxDtod = 0.05f,
+        GammaUp = 0.1153f, GammaDown = 0.5085f, GammaDtod = 0.05f,
+    };
+
+    /// <summary>
+    /// Metal-oxide ECRAM of Kim et al. 2019 (IEDM), aihwkit EcRamMOPresetDevice fit: linear step,
+    /// Δw_min = 2.8214e-4 (≈ 7000 states), γ↑ = 0.4152, γ↓ = 0.7342, multiplicative noise 2.0.
+    /// </summary>
+    public static PulsedDeviceParams EcRamMoKim2019 => new()
+    {
+        Model = PulsedModel.LinearStep, DwMin = 2.8214e-4f, DwMinDtod = 0.1f, DwMinStd = 2.0f,
+        UpDownDtod = 0.01f, WMin = -0.8286f, WMax = 1.1714f, WMinDtod = 0.05f, WMaxDtod = 0.05f,
+        GammaUp = 0.4152f, GammaDown = 0.7342f, GammaDtod = 0.05f,
+    };
+
+    /// <summary>
+    /// Filamentary HfO2 ReRAM of Gong et al. 2018 (Nat. Commun. 9:2102), aihwkit ReRamESPresetDevice
+    /// exponential-step fit: Δw_min = 0.00135, δ = 0.259, a = b = −0.5, γ = 5, A↑ = −1.18445,
+    /// A↓ = −0.081404, additive noise 5 Δw_min, write noise 75 Δw_min.
+    /// </summary>
+    public static PulsedDeviceParams ReRamGong2018 => new()
+    {
+        Model = PulsedModel.ExpStep, DwMin = 0.00135f, UpDown = 0.259359f, DwMinDtod = 0.2f, UpDownDtod = 0.05f,
+        WMin = -1f, WMax = 1f, WMinDtod = 0.3f, WMaxDtod = 0.3f,
+        ExpScale = -0.5f, ExpOffset = -0.5f, GammaUp = 5f, GammaDown = 5f, ExpAUp = -1.18445f, ExpADown = -0.081404f,
+        AdditiveNoise = true, DwMinStd = 5f, WriteNoiseStd = 75f,
+    };
+
+    /// <summary>
+    /// Soft-bounds loose fit of the same ReRAM (Gong et al. 2018; aihwkit ReRamSBPresetDevice):
+    /// Δw_min = 0.002, range [−0.75, 1.25], additive noise 3.75 Δw_min, write noise 56 Δw_min.
+    /// </summary>
+    public static PulsedDeviceParams ReRamSoftBoundsGong2018 => new()
+    {
+        Model = PulsedModel.SoftBounds, DwMin = 0.002f, DwMinDtod = 0.3f, UpDownDtod = 0.01f,
+        WMin = -0.75f, WMax = 1.25f, WMinDtod = 0.4f, WMaxDtod = 0.24f,
+        AdditiveNoise = true, DwMinStd = 3.75f, WriteNoiseStd = 56f,
+    };
+
+    /// <summary>
+    /// Ge2Sb2Te5 PCM as a one-directional pulsed device (Nandakumar et al. 2020, Front. Neurosci.
+    /// 14:406; aihwkit PCMPresetDevice exponential-step fit): range [0, 2], a = −1, b = 0, γ = 2.5,
+    /// A↑ = −27.235, A↓ = −2.235, Δw_min = 0.01, 60 % multiplicative noise (the fit's extra additive
+    /// and slope noise terms are not modelled). Use in a differential pair with refresh.
+    /// </summary>
+    public static PulsedDeviceParams PcmNandakumar2020 => new()
+    {
+        Model = PulsedModel.ExpStep, DwMin = 0.01f, DwMinDtod = 0.2f, UpDownDtod = 0.05f,
+        WMin = 0f, WMax = 2f, WMinDtod = 0f, WMaxDtod = 0.1f,
+        ExpScale = -1f, ExpOffset = 0f, GammaUp = 2.5f, GammaDown = 2.5f, ExpAUp = -27.235f, ExpADown = -2.235f,
+        DwMinStd = 0.6f,
+    };
+
+    /// <summary>
+    /// Capacitor-based analog cell of Li et al. 2018 (VLSI), aihwkit CapacitorPresetDevice: linear step
+    /// Δw_min = 0.005, γ = 0.05, additive noise 0.3 Δw_min, leakage toward 0 (set <c>RetentionTau</c> to the
+    /// physical hold time of the capacitor).
+    /// </summary>
+    public static PulsedDeviceParams CapacitorLi2018 => new()
+    {
+        Model = PulsedModel.LinearStep, DwMin = 0.005f, DwMinDtod = 0.1f, UpDownDtod = 0.06f,
+        WMin = -1f, WMax = 1f, WMinDtod = 0.07f, WMaxDtod = 0.07f, GammaUp = 0.05f, GammaDown = 0.05f, GammaDtod = 0.2f,
+        AdditiveNoise = true, DwMinStd = 0.3f,
     };
 }
 
@@ -381,7 +443,7 @@ public sealed class PulsedDeviceArray : IConductanceArray
     private void AfterPulse(int i, uint k)
     {
         if (_visible is not null)
-            _visible[i] = _w[i] + Params.WriteNoiseStd * DeviceRandom.Normal(_seed, CompWrite, (uint)i, k);
+            _visible[i] = _w[i] + Params.WriteNoiseStd * Params.DwMin * DeviceRandom.Normal(_seed, CompWrite, (uint)i, k);
     }
 
     /// <inheritdoc/>

@@ -46,7 +46,7 @@ public class PulsedDeviceTests
         PulsedModel.ConstantStep => PulsedPresets.GokmenVlasov2016,
         PulsedModel.LinearStep => PulsedPresets.EcRamVanDeBurgt2017 with { GammaUp = 0.5f, GammaDown = 0.5f },
         PulsedModel.SoftBounds => PulsedPresets.SoftBoundsReRam,
-        PulsedModel.ExpStep => PulsedPresets.ExpStepDefault,
+        PulsedModel.ExpStep => PulsedPresets.ReRamGong2018 with { WriteNoiseStd = 0, DwMinStd = 0.3f, AdditiveNoise = false },
         PulsedModel.PowStep => PulsedPresets.PowStepDefault,
         _ => PulsedPresets.GokmenVlasov2016 with { Model = PulsedModel.Piecewise, PiecewiseUp = [1.5f, 1f, 0.5f], PiecewiseDown = [0.5f, 1f, 1.5f] },
     };

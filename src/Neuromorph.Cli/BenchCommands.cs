@@ -17,6 +17,8 @@ public static class BenchCommands
     {
         var cmd = new Command("bench", "Timed benchmarks (Release build); see docs/benchmarks.md");
         cmd.Subcommands.Add(Gemm());
+        foreach (var model in Spiking.SpikingBenchmarks.Models) cmd.Subcommands.Add(SpikingNetwork(model));
+        cmd.Subcommands.Add(DevicePulses());
         return cmd;
     }
 
@@ -49,6 +51,59 @@ public static class BenchCommands
             {
                 ["m"] = mm, ["k"] = kk, ["n"] = nn, ["threads"] = pr.GetValue(threads),
                 ["seconds_per_call"] = sec, ["gflops"] = 2.0 * mm * kk * nn / sec / 1e9,
+            }, pr.GetValue(json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command SpikingNetwork(string model)
+    {
+        var neurons = new Option<int>("--neurons") { DefaultValueFactory = _ => 4000, Description = "network size; p = 0.02 at 4,000, else 80/N (mean in-degree 80, as Brian2's speed tests)" };
+        var duration = new Option<string>("--duration") { DefaultValueFactory = _ => "1 s", Description = "simulated time: seconds or a unit string (\"1 s\", \"500 ms\")" };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL, Description = "random seed" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        string what = model switch
+        {
+            "cuba" => "Brette et al. 2007 benchmark 2: LIF, current-based exponential synapses",
+            "coba" => "Brette et al. 2007 benchmark 1: LIF, conductance-based synapses",
+            _ => "Brunel 2000: LIF with delays, external Poisson drive",
+        };
+        var cmd = new Command(model, $"{what}: build and simulate times, real-time factor, spikes, synaptic events/s, peak memory") { neurons, duration, threads, seed, json };
+        cmd.SetAction(pr => Cli.Guard(() =>
+        {
+            double t = Units.Quantity.Parse(pr.GetValue(duration)!, Units.Dimension.Time);
+            int k = pr.GetValue(threads);
+            SetThreads(k);
+            var r = Spiking.SpikingBenchmarks.Run(model, pr.GetValue(neurons), t, k, pr.GetValue(seed));
+            Emit(model, new()
+            {
+                ["neurons"] = r.Neurons, ["synapses"] = r.Synapses, ["duration_seconds"] = r.Duration, ["threads"] = r.Threads,
+                ["build_seconds"] = r.BuildSeconds, ["simulate_seconds"] = r.SimulateSeconds, ["real_time_factor"] = r.RealTimeFactor,
+                ["spikes"] = r.Spikes, ["synaptic_events"] = r.SynapticEvents, ["synaptic_events_per_second"] = r.SynapticEventsPerSecond,
+                ["peak_memory_bytes"] = r.PeakMemoryBytes, ["mean_rate_hz"] = r.MeanRateHz, ["cv_isi"] = r.CvIsi,
+            }, pr.GetValue(json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command DevicePulses()
+    {
+        var devices = new Option<int>("--devices") { DefaultValueFactory = _ => 10_000_000, Description = "number of devices" };
+        var pulses = new Option<int>("--pulses") { DefaultValueFactory = _ => 5, Description = "timed rounds of one pulse per device" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var cmd = new Command("devices", "One pulse with cycle-to-cycle noise to each of N devices (Gokmen & Vlasov 2016 preset): device updates per second") { devices, pulses, threads, json };
+        cmd.SetAction(pr => Cli.Guard(() =>
+        {
+            SetThreads(pr.GetValue(threads));
+            var r = Devices.DeviceThroughput.Measure(pr.GetValue(devices), pr.GetValue(pulses));
+            Emit("devices", new()
+            {
+                ["devices"] = r.Devices, ["pulses"] = r.Pulses, ["threads"] = pr.GetValue(threads),
+                ["seconds"] = r.Seconds, ["device_updates_per_second"] = r.UpdatesPerSecond,
             }, pr.GetValue(json));
             return 0;
         }));

@@ -11,6 +11,9 @@ public static class Cli
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code (0 ok, 1 run failure, 2 bad input).</summary>
     public static int Run(string[] args)
     {
+        // Bind Spectre's console to the current standard output (it otherwise keeps the writer it
+        // saw first), so redirected or embedded invocations print where the caller expects.
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var root = new RootCommand("Neuromorph — physics-aware neuromorphic computing: any algorithm on any device model, measured for accuracy, energy and robustness.");
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(ValidateCommand());

@@ -100,4 +100,32 @@ public class RunnerTests
         Assert.Contains(e.Errors, x => x.Contains("energy.technologies:") && x.Contains("'quantum'"));
         Assert.False(Directory.Exists(runDir));   // nothing was created: validation comes first
     }
+
+    [Fact]
+    public void ResumeFindsTheInterruptedRunAndRefusesAChangedConfig()
+    {
+        var root = Directory.CreateTempSubdirectory("nm-resume").FullName;
+        string[] fast = ["encoding.duration=20 ms", "learning.lambdas=[1]", "report.examples=0"];
+        var first = ExperimentRunner.Run(new RunOptions { ConfigPath = Quickstart, RunsRoot = root, Overrides = fast }, new Quiet(), TestContext.Current.CancellationToken);
+        // Simulate a run killed before it finished: no metrics.json yet.
+        File.Delete(Path.Combine(first.RunDirectory, RunFiles.Metrics));
+        var logBefore = File.ReadAllLines(Path.Combine(first.RunDirectory, RunFiles.Log));
+
+        var changed = Assert.Throws<ConfigException>(() => ExperimentRunner.Run(
+            new RunOptions { ConfigPath = Quickstart, RunsRoot = root, Overrides = [.. fast, "seed=9"], Resume = true }, new Quiet(), TestContext.Current.CancellationToken));
+        Assert.Contains("differs from the interrupted run", changed.Message);
+
+        var resumed = ExperimentRunner.Run(new RunOptions { ConfigPath = Quickstart, RunsRoot = root, Overrides = fast, Resume = true }, new Quiet(), TestContext.Current.CancellationToken);
+        Assert.Equal(first.RunDirectory, resumed.RunDirectory);
+        Assert.True(File.Exists(Path.Combine(resumed.RunDirectory, RunFiles.Metrics)));
+        var logAfter = File.ReadAllLines(Path.Combine(resumed.RunDirectory, RunFiles.Log));
+        Assert.Equal(logBefore, logAfter[..logBefore.Length]);               // the earlier log is kept
+        Assert.Contains(logAfter, l => l.Contains("resuming quickstart"));
+        Assert.Equal(first.Record.Metrics["test_accuracy"], resumed.Record.Metrics["test_accuracy"]);
+
+        // Nothing left to resume now: a clear error, not a silent new run.
+        var none = Assert.Throws<ConfigException>(() => ExperimentRunner.Run(
+            new RunOptions { ConfigPath = Quickstart, RunsRoot = root, Overrides = fast, Resume = true }, new Quiet(), TestContext.Current.CancellationToken));
+        Assert.Contains("no interrupted run", none.Message);
+    }
 }

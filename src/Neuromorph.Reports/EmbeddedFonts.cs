@@ -18,6 +18,12 @@ internal static class EmbeddedFonts
     private static readonly Lazy<(SKTypeface Regular, SKTypeface Bold)> Faces = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static int _registered;
 
+    /// <summary>The bold face (ScottPlot 5.1 ignores <c>LabelStyle.Bold</c> once a font name is set, so titles take the typeface itself).</summary>
+    public static SKTypeface Bold
+    {
+        get { EnsureRegistered(); return Faces.Value.Bold; }
+    }
+
     /// <summary>Registers the embedded font with ScottPlot once per process.</summary>
     public static void EnsureRegistered()
     {

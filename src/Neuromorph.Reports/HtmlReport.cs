@@ -144,7 +144,7 @@ internal static class HtmlReport
         bool perInf = r.Inferences > 0;
         sb.Append("<section id=\"energy\">\n<h2>Energy</h2>\n");
         sb.Append("<p class=\"muted\">Operation counts priced by each technology's energy table")
-          .Append(perInf ? $"; per-inference figures divide by {E(NumberFormat.Significant(r.Inferences))} inferences." : "; the run counted no inferences, so only totals are given.")
+          .Append(perInf ? $"; per-inference figures divide by {E(ReportWriter.InferenceCount(r.Inferences))} inferences." : "; the run counted no inferences, so only totals are given.")
           .Append(" Operations a table does not price are listed as <em>not modelled</em>: they are not counted as zero.</p>\n");
 
         if (r.Energy.Count > 0)

@@ -88,7 +88,7 @@ public static class ReportWriter
         {
             Name = EnergyFigureName,
             Title = perInference ? "Energy per inference by operation" : "Energy by operation",
-            Caption = (perInference ? $"Energy per inference ({NumberFormat.Significant(record.Inferences)} inferences)" : "Total energy of the run")
+            Caption = (perInference ? $"Energy per inference ({InferenceCount(record.Inferences)} inferences)" : "Total energy of the run")
                 + " on each technology, split by operation (log scale). Operations a technology's table does not price are missing from its bars; the energy table lists them.",
             YLabel = perInference ? "energy per inference (J)" : "energy (J)",
             Categories = techs,
@@ -97,6 +97,10 @@ public static class ReportWriter
             LogY = true,
         };
     }
+
+    /// <summary>"10 000" for whole numbers of inferences, significant digits otherwise.</summary>
+    internal static string InferenceCount(double n) =>
+        n == Math.Round(n) && Math.Abs(n) < 1e15 ? NumberFormat.Count((long)n) : NumberFormat.Significant(n);
 
     /// <summary>Operation keys in <see cref="OpCounters.All"/> order, unknown keys after them alphabetically.</summary>
     internal static string[] OrderedOps(IEnumerable<string> keys)

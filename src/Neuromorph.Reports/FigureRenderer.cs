@@ -420,8 +420,7 @@ public static partial class FigureRenderer
         if (!double.IsFinite(min)) { min = 0; max = 1; }
         if (max == min) max = min + 1;
         hm.ManualRange = new ScottPlot.Range(min, max);
-        var bar = plot.Add.ColorBar(hm);
-        bar.Axis.TickGenerator = new NumericAutomatic { TickDensity = 0.5 };
+        SetColorBarTicks(plot.Add.ColorBar(hm), min, max);
 
         plot.HideGrid();
         plot.Axes.SetLimits(0, f.Cols, 0, f.Rows);
@@ -461,20 +460,33 @@ public static partial class FigureRenderer
         }
     }
 
+    /// <summary>About six round-numbered ticks on a colour bar (ScottPlot's automatic ones come every few pixels).</summary>
+    private static void SetColorBarTicks(ScottPlot.Panels.ColorBar bar, double min, double max)
+    {
+        double step = NiceStep((max - min) / 6);
+        var ticks = new List<double>();
+        for (double t = Math.Ceiling(min / step) * step; t <= max + step * 1e-9; t += step)
+            ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
+        bar.Axis.TickGenerator = new NumericManual(ticks.ToArray(), ticks.Select(t => NumberFormat.Significant(t, 4)).ToArray());
+        bar.Axis.TickLabelStyle.FontSize = TickSize;
+    }
+
     /// <summary>Indices to label on an axis of <paramref name="n"/> cells: all when few, else a round step.</summary>
     private static IEnumerable<int> IndexTicks(int n, out int[] indices)
     {
-        int step = n <= 30 ? 1 : NiceStep(n / 8.0);
+        int step = n <= 30 ? 1 : Math.Max(1, (int)Math.Round(NiceStep(n / 8.0)));
         indices = Enumerable.Range(0, (n - 1) / step + 1).Select(i => i * step).ToArray();
         return indices;
     }
 
-    private static int NiceStep(double raw)
+    /// <summary>The smallest of 1, 2, 5 × 10ⁿ that is at least <paramref name="raw"/>.</summary>
+    private static double NiceStep(double raw)
     {
+        if (!(raw > 0) || !double.IsFinite(raw)) return 1;
         double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (var m in new[] { 1, 2, 5, 10 })
-            if (m * p >= raw) return Math.Max(1, (int)(m * p));
-        return Math.Max(1, (int)(10 * p));
+        foreach (var m in new[] { 1.0, 2.0, 5.0 })
+            if (m * p >= raw * (1 - 1e-12)) return m * p;
+        return 10 * p;
     }
 
     // ---------------------------------------------------------------- image grid
@@ -550,8 +562,7 @@ public static partial class FigureRenderer
         }
         if (first is not null)
         {
-            var bar = plot.Add.ColorBar(first);
-            bar.Axis.TickGenerator = new NumericAutomatic { TickDensity = 0.5 };
+            SetColorBarTicks(plot.Add.ColorBar(first), min, max);
         }
         plot.HideAxesAndGrid();
         plot.Axes.Title.IsVisible = true;

@@ -18,7 +18,10 @@ public sealed record ReportOutput(string ReportPath, IReadOnlyList<string> PlotP
 /// </summary>
 public static class ReportWriter
 {
-    /// <summary>Name (PNG stem) of the energy figure the report adds from metrics.json's energy section.</summary>
+    /// <summary>
+    /// Name (PNG stem) of the energy figure the report adds from metrics.json's energy section;
+    /// a figure of that name in figures.json takes its place.
+    /// </summary>
     public const string EnergyFigureName = "energy-breakdown";
 
     /// <summary>How many trailing lines of <c>log.txt</c> the report shows.</summary>

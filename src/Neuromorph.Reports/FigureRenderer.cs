@@ -58,15 +58,16 @@ public static partial class FigureRenderer
     }
 
     /// <summary>The pixel size a figure is drawn at unless the caller asks for another.</summary>
+    /// <exception cref="ArgumentException">The figure's data do not fit together (see <see cref="Validate"/>).</exception>
     public static (int Width, int Height) DefaultSize(Figure figure)
     {
-        ArgumentNullException.ThrowIfNull(figure);
+        Validate(figure);
         switch (figure)
         {
             case HeatmapFigure h:
                 {
                     var (cw, ch) = HeatmapCell(h);
-                    int left = h.RowLabels is { Length: > 0 } ? 40 + 8 * h.RowLabels.Max(l => l.Length) : 80;
+                    int left = h.RowLabels is { Length: > 0 } ? 40 + 8 * h.RowLabels.Max(l => l?.Length ?? 0) : 80;
                     return (Math.Clamp((int)Math.Round(h.Cols * cw) + left + 130, 360, 1400),
                             Math.Clamp((int)Math.Round(h.Rows * ch) + 150, 300, 1200));
                 }
@@ -114,6 +115,7 @@ public static partial class FigureRenderer
                 break;
             case BarFigure f:
                 if (f.Categories is null || f.Categories.Length == 0) Fail("'categories' is empty");
+                if (Array.IndexOf(f.Categories, null) is var nullCat and >= 0) Fail($"categories[{nullCat}] is null");
                 if (f.Values is null || f.Values.Length == 0) Fail("'values' is empty");
                 for (int g = 0; g < f.Values!.Length; g++)
                     if (f.Values[g] is null || f.Values[g].Length != f.Categories!.Length)
@@ -431,11 +433,11 @@ public static partial class FigureRenderer
             colIdx.Select(i => f.ColLabels?[i] ?? i.ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Left.SetTicks(IndexTicks(f.Rows, out var rowIdx).Select(i => f.Rows - i - 0.5).ToArray(),
             rowIdx.Select(i => f.RowLabels?[i] ?? i.ToString(CultureInfo.InvariantCulture)).ToArray());
-        if (f.ColLabels is not null && f.Cols <= 40 && f.ColLabels.Max(l => l.Length) * f.Cols > 70)
+        if (f.ColLabels is not null && f.Cols <= 40 && f.ColLabels.Max(l => l?.Length ?? 0) * f.Cols > 70)
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-            plot.Axes.Bottom.MinimumSize = Math.Min(200, 20 + 6.5f * f.ColLabels.Max(l => l.Length));
+            plot.Axes.Bottom.MinimumSize = Math.Min(200, 20 + 6.5f * f.ColLabels.Max(l => l?.Length ?? 0));
         }
 
         var (cw, ch) = HeatmapCell(f);

@@ -187,7 +187,7 @@ internal static class HtmlReport
         {
             sb.Append("<tr><td>").Append(E(ReportWriter.HumanOp(op))).Append("</td><td class=\"num\">");
             sb.Append(r.Counts.TryGetValue(op, out var n) ? E(NumberFormat.Count(n)) : "—").Append("</td>");
-            if (perInf) sb.Append("<td class=\"num\">").Append(r.Counts.TryGetValue(op, out var m) ? E(NumberFormat.Significant(m / r.Inferences, 4)) : "—").Append("</td>");
+            if (perInf) sb.Append("<td class=\"num\">").Append(r.Counts.TryGetValue(op, out var m) ? E(NumberFormat.Metric("per_inference", m / r.Inferences)) : "—").Append("</td>");
             foreach (var t in techs)
             {
                 var e = r.Energy[t];

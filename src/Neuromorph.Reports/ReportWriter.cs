@@ -16,7 +16,7 @@ public sealed record ReportOutput(string ReportPath, IReadOnlyList<string> PlotP
 /// (images embedded as data URIs, no external CSS, scripts or fonts). Called by the CLI after
 /// every run and by <c>neuromorph report RUN_DIR</c>.
 /// </summary>
-public static class ReportWriter
+public static partial class ReportWriter
 {
     /// <summary>
     /// Name (PNG stem) of the energy figure the report adds from metrics.json's energy section;
@@ -159,6 +159,20 @@ public static class ReportWriter
                 File.Delete(png);
     }
 
+    /// <summary>
+    /// A log line as a terminal showed it: ANSI colour codes removed, and of a line redrawn
+    /// with carriage returns (progress bars) only the last state kept.
+    /// </summary>
+    internal static string AsTerminalShowsIt(string line)
+    {
+        line = AnsiEscape().Replace(line.TrimEnd('\r'), "");
+        int cr = line.LastIndexOf('\r');
+        return cr >= 0 ? line[(cr + 1)..] : line;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
+
     private static string? ReadOptional(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
     /// <summary>The last <paramref name="maxLines"/> lines of a text file, reading only its end.</summary>
@@ -183,7 +197,7 @@ public static class ReportWriter
             newlines += buf.AsSpan().Count((byte)'\n');
         }
         var bytes = parts.SelectMany(p => p).ToArray();
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var lines = Encoding.UTF8.GetString(bytes).Split('\n').Select(AsTerminalShowsIt).ToList();
         if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         bool cut = pos > 0;
         if (cut && lines.Count > 0) lines.RemoveAt(0); // partial first line

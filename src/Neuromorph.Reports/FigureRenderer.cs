@@ -164,8 +164,8 @@ public static partial class FigureRenderer
             axis.TickLabelStyle.ForeColor = Ink;
             axis.Label.ForeColor = Ink;
         }
-        plot.Axes.Left.TickGenerator = new NumericAutomatic { TickDensity = 0.6 };
-        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { TickDensity = 0.8 };
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { TickDensity = 0.4 };
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { TickDensity = 0.7 };
         plot.Grid.MajorLineColor = Color.FromHex("#e6e6e6");
         plot.Grid.MinorLineColor = Color.FromHex("#f3f3f3");
     }

@@ -16,14 +16,22 @@ internal static class EmbeddedFonts
     public const string Family = "Neuromorph DejaVu Sans";
 
     private static readonly Lazy<(SKTypeface Regular, SKTypeface Bold)> Faces = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static int _registered;
+    private static readonly Lazy<bool> Registration = new(Register, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The bold face (ScottPlot 5.1 ignores <c>LabelStyle.Bold</c> once a font name is set, so titles take the typeface itself).</summary>
+    public static SKTypeface Bold
+    {
+        get { EnsureRegistered(); return Faces.Value.Bold; }
+    }
 
     /// <summary>Registers the embedded font with ScottPlot once per process.</summary>
-    public static void EnsureRegistered()
+    public static void EnsureRegistered() => _ = Registration.Value;
+
+    private static bool Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         _ = Faces.Value;
-        lock (Fonts.FontResolvers) Fonts.FontResolvers.Insert(0, new Resolver());
+        Fonts.FontResolvers.Insert(0, new Resolver());
+        return true;
     }
 
     private static (SKTypeface, SKTypeface) Load() => (FromResource("DejaVuSans.ttf"), FromResource("DejaVuSans-Bold.ttf"));

@@ -20,7 +20,7 @@ namespace Neuromorph.Reports;
 /// </remarks>
 public static partial class FigureRenderer
 {
-    private const float TitleSize = 17, LabelSize = 14, TickSize = 12;
+    private const float TitleSize = 16, LabelSize = 14, TickSize = 12;
     private static readonly Color Ink = Color.FromHex("#222222");
 
     /// <summary>Renders <paramref name="figure"/> at its <see cref="DefaultSize"/>.</summary>
@@ -46,7 +46,7 @@ public static partial class FigureRenderer
         switch (figure)
         {
             case LineFigure f: DrawLine(plot, f); break;
-            case BarFigure f: DrawBars(plot, f); break;
+            case BarFigure f: DrawBars(plot, f, width); break;
             case HeatmapFigure f: DrawHeatmap(plot, f, width, height); break;
             case ImageGridFigure f: DrawImageGrid(plot, f, width, height); break;
             case RasterFigure f: DrawRaster(plot, f, height); break;
@@ -58,15 +58,16 @@ public static partial class FigureRenderer
     }
 
     /// <summary>The pixel size a figure is drawn at unless the caller asks for another.</summary>
+    /// <exception cref="ArgumentException">The figure's data do not fit together (see <see cref="Validate"/>).</exception>
     public static (int Width, int Height) DefaultSize(Figure figure)
     {
-        ArgumentNullException.ThrowIfNull(figure);
+        Validate(figure);
         switch (figure)
         {
             case HeatmapFigure h:
                 {
                     var (cw, ch) = HeatmapCell(h);
-                    int left = h.RowLabels is { Length: > 0 } ? 40 + 8 * h.RowLabels.Max(l => l.Length) : 80;
+                    int left = h.RowLabels is { Length: > 0 } ? 40 + 8 * h.RowLabels.Max(l => l?.Length ?? 0) : 80;
                     return (Math.Clamp((int)Math.Round(h.Cols * cw) + left + 130, 360, 1400),
                             Math.Clamp((int)Math.Round(h.Rows * ch) + 150, 300, 1200));
                 }
@@ -114,6 +115,7 @@ public static partial class FigureRenderer
                 break;
             case BarFigure f:
                 if (f.Categories is null || f.Categories.Length == 0) Fail("'categories' is empty");
+                if (Array.IndexOf(f.Categories, null) is var nullCat and >= 0) Fail($"categories[{nullCat}] is null");
                 if (f.Values is null || f.Values.Length == 0) Fail("'values' is empty");
                 for (int g = 0; g < f.Values!.Length; g++)
                     if (f.Values[g] is null || f.Values[g].Length != f.Categories!.Length)
@@ -162,6 +164,8 @@ public static partial class FigureRenderer
             axis.TickLabelStyle.ForeColor = Ink;
             axis.Label.ForeColor = Ink;
         }
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { TickDensity = 0.4 };
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { TickDensity = 0.7 };
         plot.Grid.MajorLineColor = Color.FromHex("#e6e6e6");
         plot.Grid.MinorLineColor = Color.FromHex("#f3f3f3");
     }
@@ -169,7 +173,7 @@ public static partial class FigureRenderer
     private static void ApplyFont(Plot plot)
     {
         plot.Font.Set(EmbeddedFonts.Family);
-        plot.Axes.Title.Label.Bold = true;
+        plot.Axes.Title.Label.Font = EmbeddedFonts.Bold;
         plot.Legend.FontName = EmbeddedFonts.Family;
         plot.Legend.FontSize = 12;
         plot.Legend.SetBestFontOnEachRender = false;
@@ -193,16 +197,28 @@ public static partial class FigureRenderer
     private static double Log10OrNaN(double v) => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN;
 
     /// <summary>Makes an axis that shows log10-transformed data with decade labels.</summary>
-    private static void UseLogTicks(IAxis axis, double minLog, double maxLog)
+    /// <remarks>
+    /// When the axis label ends in an SI unit in parentheses ("energy (J)"), ticks carry SI
+    /// prefixes ("10 nJ"); otherwise powers of ten ("10⁻⁸").
+    /// </remarks>
+    private static void UseLogTicks(IAxis axis, string? label, double minLog, double maxLog)
     {
         bool decades = maxLog - minLog >= 1.0;
+        var unit = label is null ? null : UnitInLabel().Match(label) is { Success: true } m ? m.Groups[1].Value : null;
+        Func<double, string> format = unit is not null
+            ? v => NumberFormat.Engineering(Math.Pow(10, v), unit, 2)
+            : decades ? FormatDecade : v => NumberFormat.Significant(Math.Pow(10, v), 3);
         axis.TickGenerator = new NumericAutomatic
         {
             MinorTickGenerator = new LogMinorTickGenerator(),
             IntegerTicksOnly = decades,
-            LabelFormatter = decades ? FormatDecade : v => NumberFormat.Significant(Math.Pow(10, v), 3),
+            LabelFormatter = format,
+            TickDensity = 0.8,
         };
     }
+
+    [GeneratedRegex(@"\((J|s|W|Hz|V|A|S|F|Ω|B|m)\)\s*$")]
+    private static partial Regex UnitInLabel();
 
     private static string FormatDecade(double log10)
     {
@@ -270,8 +286,8 @@ public static partial class FigureRenderer
                 eb.CapSize = 4;
             }
         }
-        if (f.LogX && double.IsFinite(xMin)) UseLogTicks(plot.Axes.Bottom, xMin, xMax);
-        if (f.LogY && double.IsFinite(yMin)) UseLogTicks(plot.Axes.Left, yMin, yMax);
+        if (f.LogX && double.IsFinite(xMin)) UseLogTicks(plot.Axes.Bottom, f.XLabel, xMin, xMax);
+        if (f.LogY && double.IsFinite(yMin)) UseLogTicks(plot.Axes.Left, f.YLabel, yMin, yMax);
         if (!double.IsFinite(xMin)) NoData(plot, "no finite data points");
         if (f.Series.Length > 1) LegendRight(plot);
         else plot.HideLegend();
@@ -288,7 +304,7 @@ public static partial class FigureRenderer
 
     // ---------------------------------------------------------------- bars
 
-    private static void DrawBars(Plot plot, BarFigure f)
+    private static void DrawBars(Plot plot, BarFigure f, int plotWidth)
     {
         int groups = f.Values.Length, cats = f.Categories.Length;
         const double span = 0.8;
@@ -302,7 +318,7 @@ public static partial class FigureRenderer
                     if (double.IsFinite(l)) { minLog = Math.Min(minLog, l); maxLog = Math.Max(maxLog, l); }
                 }
         bool anyLog = double.IsFinite(minLog);
-        double logBase = anyLog ? Math.Floor(minLog) : 0;
+        double logBase = anyLog ? Math.Floor(minLog - 0.3) : 0; // the smallest bar stays visible
 
         var bars = new List<Bar>();
         for (int g = 0; g < groups; g++)
@@ -332,13 +348,17 @@ public static partial class FigureRenderer
         if (bars.Count > 0) plot.Add.Bars(bars);
 
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, cats).Select(i => (double)i).ToArray(), f.Categories);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
         int longest = f.Categories.Max(c => c.Length);
         if (longest * cats > 90 || longest > 14)
         {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+            // Slanted labels end under their bar; make room below and, for the first label, on the left.
+            const double angle = 40 * Math.PI / 180, charPx = 7;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -40;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-            plot.Axes.Bottom.MinimumSize = Math.Min(220, 20 + 6.5f * longest);
+            plot.Axes.Bottom.MinimumSize = (float)Math.Min(260, 18 + charPx * longest * Math.Sin(angle));
+            double categoryPx = (plotWidth - 220.0) / cats;
+            double overhang = charPx * f.Categories[0].Length * Math.Cos(angle) - categoryPx / 2 + 12;
+            plot.Axes.Left.MinimumSize = (float)Math.Clamp(overhang, 0, 400);
         }
         plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
         plot.Axes.Bottom.Min = -0.6;
@@ -347,7 +367,7 @@ public static partial class FigureRenderer
         {
             if (anyLog)
             {
-                UseLogTicks(plot.Axes.Left, logBase, maxLog);
+                UseLogTicks(plot.Axes.Left, f.YLabel, logBase, maxLog);
                 plot.Axes.SetLimits(-0.6, cats - 0.4, logBase, Math.Max(maxLog, logBase + 1) + 0.25);
             }
         }
@@ -402,8 +422,7 @@ public static partial class FigureRenderer
         if (!double.IsFinite(min)) { min = 0; max = 1; }
         if (max == min) max = min + 1;
         hm.ManualRange = new ScottPlot.Range(min, max);
-        var bar = plot.Add.ColorBar(hm);
-        bar.LabelStyle.FontSize = TickSize;
+        SetColorBarTicks(plot.Add.ColorBar(hm), min, max);
 
         plot.HideGrid();
         plot.Axes.SetLimits(0, f.Cols, 0, f.Rows);
@@ -414,11 +433,11 @@ public static partial class FigureRenderer
             colIdx.Select(i => f.ColLabels?[i] ?? i.ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Left.SetTicks(IndexTicks(f.Rows, out var rowIdx).Select(i => f.Rows - i - 0.5).ToArray(),
             rowIdx.Select(i => f.RowLabels?[i] ?? i.ToString(CultureInfo.InvariantCulture)).ToArray());
-        if (f.ColLabels is not null && f.Cols <= 40 && f.ColLabels.Max(l => l.Length) * f.Cols > 70)
+        if (f.ColLabels is not null && f.Cols <= 40 && f.ColLabels.Max(l => l?.Length ?? 0) * f.Cols > 70)
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-            plot.Axes.Bottom.MinimumSize = Math.Min(200, 20 + 6.5f * f.ColLabels.Max(l => l.Length));
+            plot.Axes.Bottom.MinimumSize = Math.Min(200, 20 + 6.5f * f.ColLabels.Max(l => l?.Length ?? 0));
         }
 
         var (cw, ch) = HeatmapCell(f);
@@ -443,20 +462,33 @@ public static partial class FigureRenderer
         }
     }
 
+    /// <summary>About six round-numbered ticks on a colour bar (ScottPlot's automatic ones come every few pixels).</summary>
+    private static void SetColorBarTicks(ScottPlot.Panels.ColorBar bar, double min, double max)
+    {
+        double step = NiceStep((max - min) / 6);
+        var ticks = new List<double>();
+        for (double t = Math.Ceiling(min / step) * step; t <= max + step * 1e-9; t += step)
+            ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
+        bar.Axis.TickGenerator = new NumericManual(ticks.ToArray(), ticks.Select(t => NumberFormat.Significant(t, 4)).ToArray());
+        bar.Axis.TickLabelStyle.FontSize = TickSize;
+    }
+
     /// <summary>Indices to label on an axis of <paramref name="n"/> cells: all when few, else a round step.</summary>
     private static IEnumerable<int> IndexTicks(int n, out int[] indices)
     {
-        int step = n <= 30 ? 1 : NiceStep(n / 8.0);
+        int step = n <= 30 ? 1 : Math.Max(1, (int)Math.Round(NiceStep(n / 8.0)));
         indices = Enumerable.Range(0, (n - 1) / step + 1).Select(i => i * step).ToArray();
         return indices;
     }
 
-    private static int NiceStep(double raw)
+    /// <summary>The smallest of 1, 2, 5 × 10ⁿ that is at least <paramref name="raw"/>.</summary>
+    private static double NiceStep(double raw)
     {
+        if (!(raw > 0) || !double.IsFinite(raw)) return 1;
         double p = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (var m in new[] { 1, 2, 5, 10 })
-            if (m * p >= raw) return Math.Max(1, (int)(m * p));
-        return Math.Max(1, (int)(10 * p));
+        foreach (var m in new[] { 1.0, 2.0, 5.0 })
+            if (m * p >= raw * (1 - 1e-12)) return m * p;
+        return 10 * p;
     }
 
     // ---------------------------------------------------------------- image grid
@@ -464,22 +496,25 @@ public static partial class FigureRenderer
     /// <summary>Where the tiles of an image grid go, in image-pixel units, and the plot size.</summary>
     private sealed record GridLayout(int Columns, int Rows, int Gap, double LabelSpace, double UnitPx, int PlotWidth, int PlotHeight)
     {
-        public const int Left = 16, Right = 110, Top = 52, Bottom = 16;
+        public const int Left = 16, Right = 110, Top = 62, Bottom = 16;
 
         public static GridLayout Of(ImageGridFigure g)
         {
             int cols = Math.Min(g.Columns, g.Count);
             int rows = (g.Count + cols - 1) / cols;
             int gap = Math.Max(1, (int)Math.Round(Math.Max(g.ImageWidth, g.ImageHeight) / 14.0));
-            double unit = Math.Clamp(Math.Round(96.0 / Math.Max(g.ImageWidth, g.ImageHeight)), 1, 12);
             double gridW = cols * (g.ImageWidth + gap) - gap;
-            unit = Math.Min(unit, 1200 / gridW);
-            if (unit < 1) unit = 1200 / gridW;
-            double labelSpace = g.Labels is null ? 0 : 16 / unit;
-            double gridH = rows * (g.ImageHeight + gap + labelSpace) - gap;
-            unit = Math.Min(unit, 1400 / gridH);
-            labelSpace = g.Labels is null ? 0 : 16 / unit;
-            gridH = rows * (g.ImageHeight + gap + labelSpace) - gap;
+            // Whole screen pixels per image pixel where possible (crisp), the grid about 900 px
+            // wide, one tile at most 160 px; very large grids shrink to fit 1300×1400 px.
+            double unit = Math.Max(1, Math.Min(Math.Floor(900 / gridW), Math.Floor(160.0 / Math.Max(g.ImageWidth, g.ImageHeight))));
+            if (gridW * unit > 1300) unit = 1300 / gridW;
+            double labelSpace = 0, gridH = 0;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                labelSpace = g.Labels is null ? 0 : 16 / unit;
+                gridH = rows * (g.ImageHeight + gap + labelSpace) - gap;
+                if (gridH * unit > 1400) unit = 1400 / gridH;
+            }
             int w = (int)Math.Ceiling(gridW * unit) + Left + Right;
             int h = (int)Math.Ceiling(gridH * unit) + Top + Bottom;
             return new GridLayout(cols, rows, gap, labelSpace, unit, Math.Max(w, 360), Math.Max(h, 200));
@@ -529,16 +564,19 @@ public static partial class FigureRenderer
         }
         if (first is not null)
         {
-            var bar = plot.Add.ColorBar(first);
-            bar.LabelStyle.FontSize = TickSize;
+            SetColorBarTicks(plot.Add.ColorBar(first), min, max);
         }
         plot.HideAxesAndGrid();
         plot.Axes.Title.IsVisible = true;
         plot.HideGrid();
-        double extraX = Math.Max(0, (width - layout.PlotWidth) / layout.UnitPx);
-        double extraY = Math.Max(0, (height - layout.PlotHeight) / layout.UnitPx);
+        // Square image pixels at whatever size the caller asked for: the grid is centred and
+        // the axis spans are set so one data unit is the same number of screen pixels both ways.
         plot.Layout.Fixed(new PixelPadding(GridLayout.Left, GridLayout.Right, GridLayout.Bottom, GridLayout.Top));
-        plot.Axes.SetLimits(-extraX / 2, totalW + extraX / 2, -extraY / 2, totalH + extraY / 2);
+        double dataW = Math.Max(1, width - GridLayout.Left - GridLayout.Right);
+        double dataH = Math.Max(1, height - GridLayout.Top - GridLayout.Bottom);
+        double unitPx = Math.Min(dataW / totalW, dataH / totalH);
+        double spanX = dataW / unitPx, spanY = dataH / unitPx;
+        plot.Axes.SetLimits((totalW - spanX) / 2, (totalW + spanX) / 2, (totalH - spanY) / 2, (totalH + spanY) / 2);
     }
 
     // ---------------------------------------------------------------- raster
@@ -576,7 +614,7 @@ public static partial class FigureRenderer
         if (k == 0) { NoData(plot, "no spikes"); return; }
         int rows = nMax - nMin + 1;
         float dataPx = Math.Max(100, height - 130);
-        float tick = Math.Clamp(dataPx / rows * 0.8f, 1.5f, 7f);
+        float tick = Math.Clamp(dataPx / rows * 0.6f, 1.5f, 14f);
         var markers = plot.Add.Markers(xs, ys, MarkerShape.VerticalBar, tick, Ink);
         markers.MarkerLineWidth = k > 20_000 ? 0.8f : 1.2f;
         double span = Math.Max((tMax - tMin) * scale, 1e-9);

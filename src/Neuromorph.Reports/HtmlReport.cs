@@ -70,7 +70,7 @@ internal static class HtmlReport
         sb.Append("<header>\n<div class=\"kicker\">Neuromorph run report</div>\n<h1>").Append(E(r.Experiment)).Append("</h1>\n");
         if (!string.IsNullOrWhiteSpace(r.Description)) sb.Append("<p class=\"lead\">").Append(E(r.Description)).Append("</p>\n");
         sb.Append("<p class=\"meta\">");
-        sb.Append("started ").Append(E(p.StartedUtc.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", Inv))).Append(" UTC");
+        sb.Append("started ").Append(E(Utc(p.StartedUtc))).Append(" UTC");
         sb.Append(" · ran ").Append(E(NumberFormat.Duration(p.DurationSeconds)));
         sb.Append(" · seed ").Append(p.Seed.ToString(Inv));
         if (!string.IsNullOrWhiteSpace(p.GitCommit)) sb.Append(" · commit <code>").Append(E(ShortCommit(p.GitCommit))).Append("</code>");
@@ -144,7 +144,7 @@ internal static class HtmlReport
         bool perInf = r.Inferences > 0;
         sb.Append("<section id=\"energy\">\n<h2>Energy</h2>\n");
         sb.Append("<p class=\"muted\">Operation counts priced by each technology's energy table")
-          .Append(perInf ? $"; per-inference figures divide by {E(NumberFormat.Significant(r.Inferences))} inferences." : "; the run counted no inferences, so only totals are given.")
+          .Append(perInf ? $"; per-inference figures divide by {E(ReportWriter.InferenceCount(r.Inferences))} inferences." : "; the run counted no inferences, so only totals are given.")
           .Append(" Operations a table does not price are listed as <em>not modelled</em>: they are not counted as zero.</p>\n");
 
         if (r.Energy.Count > 0)
@@ -187,7 +187,7 @@ internal static class HtmlReport
         {
             sb.Append("<tr><td>").Append(E(ReportWriter.HumanOp(op))).Append("</td><td class=\"num\">");
             sb.Append(r.Counts.TryGetValue(op, out var n) ? E(NumberFormat.Count(n)) : "—").Append("</td>");
-            if (perInf) sb.Append("<td class=\"num\">").Append(r.Counts.TryGetValue(op, out var m) ? E(NumberFormat.Significant(m / r.Inferences, 4)) : "—").Append("</td>");
+            if (perInf) sb.Append("<td class=\"num\">").Append(r.Counts.TryGetValue(op, out var m) ? E(NumberFormat.Metric("per_inference", m / r.Inferences)) : "—").Append("</td>");
             foreach (var t in techs)
             {
                 var e = r.Energy[t];
@@ -295,7 +295,7 @@ internal static class HtmlReport
         Row("operating system", p.Os);
         Row("cores", p.Cores.ToString(Inv));
         Row("runtime", p.Runtime);
-        Row("started", p.StartedUtc.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", Inv) + " UTC");
+        Row("started", Utc(p.StartedUtc) + " UTC");
         Row("duration", $"{NumberFormat.Duration(p.DurationSeconds)} ({NumberFormat.Significant(p.DurationSeconds, 6)} s)");
         Row("command", p.Command, code: true);
         Row("experiment file", p.ConfigFile, code: true);
@@ -303,6 +303,10 @@ internal static class HtmlReport
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>A timestamp as UTC; one without a kind is taken to be UTC already (as the field name says).</summary>
+    private static string Utc(DateTime t) =>
+        (t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()).ToString("yyyy-MM-dd HH:mm:ss", Inv);
 
     private static string Human(string key) => key.Replace('_', ' ');
 

@@ -16,9 +16,12 @@ public sealed record ReportOutput(string ReportPath, IReadOnlyList<string> PlotP
 /// (images embedded as data URIs, no external CSS, scripts or fonts). Called by the CLI after
 /// every run and by <c>neuromorph report RUN_DIR</c>.
 /// </summary>
-public static class ReportWriter
+public static partial class ReportWriter
 {
-    /// <summary>Name (PNG stem) of the energy figure the report adds from metrics.json's energy section.</summary>
+    /// <summary>
+    /// Name (PNG stem) of the energy figure the report adds from metrics.json's energy section;
+    /// a figure of that name in figures.json takes its place.
+    /// </summary>
     public const string EnergyFigureName = "energy-breakdown";
 
     /// <summary>How many trailing lines of <c>log.txt</c> the report shows.</summary>
@@ -88,7 +91,7 @@ public static class ReportWriter
         {
             Name = EnergyFigureName,
             Title = perInference ? "Energy per inference by operation" : "Energy by operation",
-            Caption = (perInference ? $"Energy per inference ({NumberFormat.Significant(record.Inferences)} inferences)" : "Total energy of the run")
+            Caption = (perInference ? $"Energy per inference ({InferenceCount(record.Inferences)} inferences)" : "Total energy of the run")
                 + " on each technology, split by operation (log scale). Operations a technology's table does not price are missing from its bars; the energy table lists them.",
             YLabel = perInference ? "energy per inference (J)" : "energy (J)",
             Categories = techs,
@@ -97,6 +100,10 @@ public static class ReportWriter
             LogY = true,
         };
     }
+
+    /// <summary>"10 000" for whole numbers of inferences, significant digits otherwise.</summary>
+    internal static string InferenceCount(double n) =>
+        n == Math.Round(n) && Math.Abs(n) < 1e15 ? NumberFormat.Count((long)n) : NumberFormat.Significant(n);
 
     /// <summary>Operation keys in <see cref="OpCounters.All"/> order, unknown keys after them alphabetically.</summary>
     internal static string[] OrderedOps(IEnumerable<string> keys)
@@ -152,6 +159,20 @@ public static class ReportWriter
                 File.Delete(png);
     }
 
+    /// <summary>
+    /// A log line as a terminal showed it: ANSI colour codes removed, and of a line redrawn
+    /// with carriage returns (progress bars) only the last state kept.
+    /// </summary>
+    internal static string AsTerminalShowsIt(string line)
+    {
+        line = AnsiEscape().Replace(line.TrimEnd('\r'), "");
+        int cr = line.LastIndexOf('\r');
+        return cr >= 0 ? line[(cr + 1)..] : line;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
+
     private static string? ReadOptional(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
     /// <summary>The last <paramref name="maxLines"/> lines of a text file, reading only its end.</summary>
@@ -176,7 +197,7 @@ public static class ReportWriter
             newlines += buf.AsSpan().Count((byte)'\n');
         }
         var bytes = parts.SelectMany(p => p).ToArray();
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var lines = Encoding.UTF8.GetString(bytes).Split('\n').Select(AsTerminalShowsIt).ToList();
         if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         bool cut = pos > 0;
         if (cut && lines.Count > 0) lines.RemoveAt(0); // partial first line

@@ -274,4 +274,16 @@ public class ReportWriterRerunAndErrorTests
         Assert.Contains("log.txt was not found", html);
         Assert.Contains("91.37 %", html);
     }
+
+    [Fact]
+    public void LogShowsWhatTheTerminalShowed()
+    {
+        using var tmp = new TempDir();
+        SyntheticRun.Record().Save(tmp.Path);
+        File.WriteAllText(Path.Combine(tmp.Path, RunFiles.Log),
+            "\u001b[32mtraining\u001b[0m started\r\nepoch 1  10%\repoch 1  55%\repoch 1 100%\n<done>\n");
+        var html = File.ReadAllText(ReportWriter.Write(tmp.Path).ReportPath);
+        var log = Regex.Match(html, "<pre class=\"log\">(.*?)</pre>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal("training started\nepoch 1 100%\n&lt;done&gt;", log);
+    }
 }

@@ -273,3 +273,36 @@ public static class Mfcc
         return (first, weights);
     }
 }
+
+/// <summary>Computes a feature matrix from one mono signal (e.g. a lambda over <see cref="Mfcc.Compute"/>).</summary>
+public delegate FeatureMatrix FeatureExtractor(ReadOnlySpan<float> signal);
+
+/// <summary>Feature extraction over a whole set of recordings.</summary>
+public static class FeatureSequences
+{
+    /// <summary>
+    /// Applies <paramref name="extractor"/> to every recording of <paramref name="audio"/> (one value
+    /// per frame, as in <see cref="FsddSplit.Audio"/>), in parallel, and returns the feature frames as
+    /// a <see cref="SequenceSet"/> with the same labels and order. All outputs must have the same
+    /// channel count. The result does not depend on the thread count.
+    /// </summary>
+    public static SequenceSet Extract(SequenceSet audio, FeatureExtractor extractor)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(extractor);
+        if (audio.FeatureCount != 1) throw new ArgumentException($"audio must have one value per frame, has {audio.FeatureCount}", nameof(audio));
+        var parts = new FeatureMatrix[audio.Count];
+        Parallel.For(0, audio.Count, i => parts[i] = extractor(audio.Sequence(i)));
+        if (parts.Length == 0) return new SequenceSet([], [0], [], 1, audio.ClassCount);
+        int channels = parts[0].Channels;
+        var offsets = new int[parts.Length + 1];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Channels != channels) throw new InvalidOperationException($"recording {i} gave {parts[i].Channels} channels, recording 0 gave {channels}");
+            offsets[i + 1] = checked(offsets[i] + parts[i].Frames);
+        }
+        var frames = new float[checked(offsets[^1] * channels)];
+        for (int i = 0; i < parts.Length; i++) parts[i].Values.AsSpan(0, parts[i].Frames * channels).CopyTo(frames.AsSpan(offsets[i] * channels));
+        return new SequenceSet(frames, offsets, (int[])audio.Labels.Clone(), channels, audio.ClassCount);
+    }
+}

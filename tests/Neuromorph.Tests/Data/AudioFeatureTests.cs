@@ -122,4 +122,20 @@ public class AudioFeatureTests
         var cube = Cochleagram.Compute(Tone(1000, fs, 0.5, amplitude: 1.0), fs, opts with { Compression = CochleagramCompression.CubeRoot });
         Assert.Equal(MathF.Cbrt(cg.Values[^1]), cube.Values[^1], 6);
     }
+
+    [Fact]
+    public void FeatureSequencesOfFsddTestSplitKeepOrderAndLabels()
+    {
+        var test = Fsdd.Load().Test;
+        var mfcc = FeatureSequences.Extract(test.Audio, x => Mfcc.Compute(x, test.SampleRate));
+        Assert.Equal(test.Count, mfcc.Count);
+        Assert.Equal(test.Digits, mfcc.Labels);
+        Assert.Equal(13, mfcc.FeatureCount);
+        for (int i = 0; i < test.Count; i += 37)
+        {
+            var direct = Mfcc.Compute(test.Recording(i), test.SampleRate);
+            Assert.Equal(direct.Frames, mfcc.Length(i));
+            Assert.Equal(direct.Values, mfcc.Sequence(i).ToArray());
+        }
+    }
 }

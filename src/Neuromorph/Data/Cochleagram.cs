@@ -36,6 +36,7 @@ public sealed record CochleagramOptions(
         if (Channels > 1 && hi == LowFrequency) throw new ArgumentOutOfRangeException(nameof(HighFrequency), HighFrequency, "several channels need high > low");
         if (!(FrameHop > 0) || FrameHop * sampleRate < 1) throw new ArgumentOutOfRangeException(nameof(FrameHop), FrameHop, "frame hop must span at least one sample");
         if (Order is < 1 or > 12) throw new ArgumentOutOfRangeException(nameof(Order), Order, "gammatone order must be in [1, 12]");
+        if (!Enum.IsDefined(Compression)) throw new ArgumentOutOfRangeException(nameof(Compression), Compression, "unknown compression");
         if (!(LogFloor > 0)) throw new ArgumentOutOfRangeException(nameof(LogFloor), LogFloor, "log floor must be > 0");
     }
 }

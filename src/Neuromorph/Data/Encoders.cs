@@ -9,9 +9,14 @@ namespace Neuromorph.Data;
 /// §1.4). Requires r_max·Δt ≤ 1. The expected count over T steps is rᵢ·T·Δt.
 /// </summary>
 /// <remarks>
-/// Sample <c>s</c> draws from <see cref="RandomStream"/>(seed, "poisson-encoder", s), one uniform
-/// per (step, input) in step-major order, so a sample's spikes depend only on (seed, s, values) —
-/// never on batch composition or thread count.
+/// The Bernoulli trials of one input are sampled by their geometric gaps: the number of silent
+/// steps before the next spike is K = ⌊ln U / ln(1 − p)⌋ with U uniform on (0, 1), for which
+/// P(K = k) = (1 − p)ᵏ·p exactly — the same process as one trial per step, at a cost proportional to
+/// the number of spikes rather than steps × inputs (Devroye 1986, "Non-Uniform Random Variate
+/// Generation", §X.2). Inputs with p = 0 draw nothing; p = 1 fires at every step.
+/// Sample <c>s</c> draws from <see cref="RandomStream"/>(seed, "poisson-encoder", s), inputs in
+/// ascending order, so a sample's spikes depend only on (seed, s, values) — never on batch
+/// composition or thread count.
 /// </remarks>
 /// <param name="MaxRate">Rate for value 1, Hz.</param>
 /// <param name="Dt">Time step, seconds.</param>
@@ -36,19 +41,40 @@ public sealed record PoissonEncoder(double MaxRate, double Dt, int Steps)
         Validate();
         CheckUnit(values);
         var rng = new RandomStream(seed, Component, sampleIndex);
-        var offsets = new int[Steps + 1];
-        var events = new IntBuilder((int)Math.Min(1 << 20, (long)values.Length * Steps / 8 + 16));
         double scale = MaxRate * Dt;
-        // Precompute p per input in float, compared with a float uniform on (0, 1).
-        Span<float> p = values.Length <= 2048 ? stackalloc float[values.Length] : new float[values.Length];
-        for (int i = 0; i < values.Length; i++) p[i] = (float)(values[i] * scale);
-        for (int t = 0; t < Steps; t++)
+        int capacity = (int)Math.Min(1 << 20, 16 + Steps * (double)scale * values.Length);
+        var steps = new IntBuilder(capacity);
+        var channels = new IntBuilder(capacity);
+        var offsets = new int[Steps + 1];
+        for (int i = 0; i < values.Length; i++)
         {
-            for (int i = 0; i < p.Length; i++)
-                if (rng.NextFloat() < p[i]) events.Add(i);
-            offsets[t + 1] = events.Count;
+            double p = values[i] * scale;
+            if (p <= 0) continue;
+            if (p >= 1)
+            {
+                for (int t = 0; t < Steps; t++) { steps.Add(t); channels.Add(i); offsets[t + 1]++; }
+                continue;
+            }
+            // ln(1 − p), by its series where 1 − p would round to 1.
+            double logQ = p < 1e-8 ? -p - 0.5 * p * p : Math.Log(1 - p);
+            int t0 = -1;
+            while (true)
+            {
+                double gap = Math.Floor(Math.Log(rng.NextDouble()) / logQ) + 1;   // ≥ 1, finite
+                if (gap >= Steps - t0) break;
+                t0 += (int)gap;
+                steps.Add(t0); channels.Add(i); offsets[t0 + 1]++;
+            }
         }
-        return new SpikeRaster(Steps, values.Length, Dt, offsets, events.ToArray());
+        // Stable counting sort by step: within a step, channels stay ascending.
+        for (int t = 0; t < Steps; t++) offsets[t + 1] += offsets[t];
+        var indices = new int[steps.Count];
+        Span<int> next = Steps <= 4096 ? stackalloc int[Steps] : new int[Steps];
+        offsets.AsSpan(0, Steps).CopyTo(next);
+        var st = steps.AsSpan();
+        var ch = channels.AsSpan();
+        for (int k = 0; k < st.Length; k++) indices[next[st[k]]++] = ch[k];
+        return new SpikeRaster(Steps, values.Length, Dt, offsets, indices);
     }
 
     /// <summary>
@@ -79,7 +105,10 @@ public sealed record PoissonEncoder(double MaxRate, double Dt, int Steps)
 /// <summary>How <see cref="LatencyEncoder"/> maps intensity to spike time.</summary>
 public enum LatencyCode
 {
-    /// <summary>t = (1 − x)·T_max: linear in intensity, x = 1 fires at step 0, x = threshold near the end.</summary>
+    /// <summary>
+    /// step = round((1 − x)/(1 − θ)·(T − 1)): linear in intensity; x = 1 fires at step 0, x just above
+    /// the threshold θ at the last step T − 1.
+    /// </summary>
     Linear,
 
     /// <summary>
@@ -107,6 +136,7 @@ public sealed record LatencyEncoder(int Steps, double Dt, LatencyCode Code = Lat
     public void Validate()
     {
         if (Steps <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be ≥ 1");
+        if (!Enum.IsDefined(Code)) throw new ArgumentOutOfRangeException(nameof(Code), Code, "unknown latency code");
         if (!(Dt > 0) || !double.IsFinite(Dt)) throw new ArgumentOutOfRangeException(nameof(Dt), Dt, "dt must be a positive number of seconds");
         if (!(Threshold >= 0 && Threshold < 1)) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "threshold must be in [0, 1)");
         if (!(Tau > 0) || !double.IsFinite(Tau)) throw new ArgumentOutOfRangeException(nameof(Tau), Tau, "τ must be a positive number of seconds");

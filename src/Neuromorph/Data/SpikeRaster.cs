@@ -153,4 +153,6 @@ internal struct IntBuilder(int capacity)
     }
 
     public readonly int[] ToArray() => _items.AsSpan(0, Count).ToArray();
+
+    public readonly ReadOnlySpan<int> AsSpan() => _items.AsSpan(0, Count);
 }

@@ -50,6 +50,28 @@ public class PoissonEncoderTests
     }
 
     [Fact]
+    public void InterSpikeGapsAreGeometricLikeOneTrialPerStep()
+    {
+        // For a Bernoulli(p) process the fraction of steps at which a spike follows a spike is p,
+        // and consecutive counts in disjoint windows are uncorrelated.
+        var enc = new PoissonEncoder(MaxRate: 300, Dt: 1e-3, Steps: 20_000);   // p = 0.3
+        var r = enc.Encode([1f, 1e-12f], seed: 2, sampleIndex: 0);
+        var first = r.CountPerChannel();
+        Assert.InRange(first[0], 6000 - 4 * 65, 6000 + 4 * 65);               // sd = √(20000·0.3·0.7) ≈ 65
+        Assert.Equal(0, first[1]);                                            // p = 1e-14: essentially never
+        int pairs = 0, spikes = 0;
+        bool prev = false;
+        for (int t = 0; t < r.Steps; t++)
+        {
+            bool now = r.At(t).Contains(0);
+            if (prev) { spikes++; if (now) pairs++; }
+            prev = now;
+        }
+        double pHat = (double)pairs / spikes;
+        Assert.InRange(pHat, 0.3 - 4 * Math.Sqrt(0.21 / spikes), 0.3 + 4 * Math.Sqrt(0.21 / spikes));
+    }
+
+    [Fact]
     public void RateTimesDtAboveOneOrValuesOutsideUnitIntervalAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PoissonEncoder(2000, 1e-3, 10).Encode([0.5f], 1, 0));

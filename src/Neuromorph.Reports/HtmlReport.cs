@@ -87,7 +87,7 @@ internal static class HtmlReport
         sb.Append("</header>\n");
     }
 
-    /// <summary>Up to four numbers worth seeing first: accuracies and errors, then energy per inference on the first technology.</summary>
+    /// <summary>Up to four numbers worth seeing first: accuracies and errors, then energy per inference on the primary technology.</summary>
     private static IEnumerable<(string Label, string Value)> HeadlineMetrics(RunRecord r)
     {
         var picked = r.Metrics
@@ -97,7 +97,9 @@ internal static class HtmlReport
             .Take(3)
             .Select(m => (Human(m.Key), NumberFormat.Metric(m.Key, m.Value)))
             .ToList();
-        var firstEnergy = r.Energy.FirstOrDefault();
+        // The experiment's primary technology (what energy_joules_per_inference reports), else the first table.
+        var firstEnergy = r.PrimaryTechnology is { } primary && r.Energy.TryGetValue(primary, out var pe)
+            ? new KeyValuePair<string, EnergyRecord>(primary, pe) : r.Energy.FirstOrDefault();
         if (firstEnergy.Value is not null && r.Inferences > 0 && double.IsFinite(firstEnergy.Value.JoulesPerInference))
             picked.Add(($"energy per inference ({firstEnergy.Key})", NumberFormat.Engineering(firstEnergy.Value.JoulesPerInference, "J")));
         return picked.Take(4);

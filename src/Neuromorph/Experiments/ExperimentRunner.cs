@@ -152,6 +152,7 @@ public static class ExperimentRunner
             Counts = ctx.Counters.ToDictionary(),
             Inferences = ctx.Inferences,
             Energy = energy,
+            PrimaryTechnology = energy.ContainsKey(bound.PrimaryTechnology) ? bound.PrimaryTechnology : null,
             Tables = ctx.Tables,
             Summary = ctx.Summary,
             Provenance = new Provenance

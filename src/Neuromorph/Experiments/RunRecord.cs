@@ -57,6 +57,8 @@ public sealed record RunRecord
     /// <summary>Number of inferences the counts cover (test samples, say); energy per inference divides by it.</summary>
     public required double Inferences { get; init; }
     public required Dictionary<string, EnergyRecord> Energy { get; init; }
+    /// <summary>The technology behind the plain <c>energy_joules_per_inference</c> metric (the experiment's <c>energy.primary</c>).</summary>
+    public string? PrimaryTechnology { get; init; }
     public List<ReportTable> Tables { get; init; } = [];
     /// <summary>Plain-text lines the run printed as its summary.</summary>
     public List<string> Summary { get; init; } = [];

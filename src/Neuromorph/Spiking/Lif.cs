@@ -172,7 +172,7 @@ public sealed class LifPopulation : Population
     public float[] Gi { get; }
     /// <summary>Threshold adaptation variable a (dimensionless).</summary>
     public float[] A { get; }
-    /// <summary>Constant bias current per neuron (A).</summary>
+    /// <summary>Constant bias current per neuron (A); changes take effect at the next <see cref="Network.Run"/>.</summary>
     public float[] Bias { get; }
     /// <summary>Remaining refractory steps per neuron.</summary>
     public int[] RefractoryLeft { get; }
@@ -205,6 +205,10 @@ public sealed class LifPopulation : Population
     };
     /// <inheritdoc/>
     public override long StateBytes => 6L * 4 * Count;
+
+    private bool _hasBias;
+
+    internal override void BeginRun() => _hasBias = Bias.AsSpan().IndexOfAnyExcept(0f) >= 0;
 
     internal override void Prepare(double dt)
     {
@@ -247,6 +251,7 @@ public sealed class LifPopulation : Population
         bool cond = p.Synapses == SynapseKind.Conductance;
         bool alif = _beta != 0f;
         bool sub = p.ResetMode == ResetMode.Subtract;
+        bool hasBias = _hasBias;
         int n = 0, i = start;
 
         ref float v = ref MemoryMarshal.GetArrayDataReference(V);
@@ -273,7 +278,7 @@ public sealed class LifPopulation : Population
                 var h = Vector256.LoadUnsafe(ref gi, u) + Vector256.LoadUnsafe(ref ri, u);
                 Vector256<float>.Zero.StoreUnsafe(ref re, u);
                 Vector256<float>.Zero.StoreUnsafe(ref ri, u);
-                var iext = Vector256.LoadUnsafe(ref bias, u);
+                var iext = hasBias ? Vector256.LoadUnsafe(ref bias, u) : Vector256<float>.Zero;
                 if (ringC != null)
                 {
                     ref float rc = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ringC), off);

@@ -216,7 +216,7 @@ public sealed class Network
             var pop = _pops[p];
             var bounds = new int[k + 1];
             int per = (pop.Count + k - 1) / k;
-            per = (per + 7) & ~7;
+            per = (per + 7) & ~7;   // whole 256-bit vectors, so every neuron takes the same code path for any thread count
             for (int c = 0; c <= k; c++) bounds[c] = Math.Min(pop.Count, c * per);
             bounds[k] = pop.Count;
             var ps = new PopSpikes { Bounds = bounds, Chunk = new int[k][], Counts = new int[k], Merged = new int[pop.Count] };
@@ -243,6 +243,7 @@ public sealed class Network
         long steps = (long)Math.Round(duration / Dt);
         if (steps == 0) return;
         foreach (var m in _monitors) m.Begin(this, steps);
+        foreach (var p in _pops) p.BeginRun();
         int k = Threads;
         var spikeCounts = new long[k * 16];
         var eventCounts = new long[k * 16];

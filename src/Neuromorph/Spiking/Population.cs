@@ -67,6 +67,9 @@ public abstract class Population
     /// <summary>Bytes of neuron state (excluding input ring buffers), for the memory estimate.</summary>
     public abstract long StateBytes { get; }
 
+    /// <summary>Called at the start of every run (e.g. to cache whether optional inputs are in use).</summary>
+    internal virtual void BeginRun() { }
+
     /// <summary>Precomputes propagators for the time step; throws if dt is too large for the model.</summary>
     internal abstract void Prepare(double dt);
 

@@ -179,7 +179,7 @@ public static class PulsedPresets
 
     /// <summary>
     /// Power-law step device: step shrinks as ((w_max − w)/(w_max − w_min))^γ toward the bound, with
-    /// γ = 1 (the aihwkit PowStepDevice form) and Gokmen–Vlasov spreads.
+    /// γ = 1 (the aihwkit PowStepDevice form; Rasch et al. 2021, IEEE AICAS) and Gokmen–Vlasov 2016 spreads.
     /// </summary>
     public static PulsedDeviceParams PowStepDefault => new()
     {

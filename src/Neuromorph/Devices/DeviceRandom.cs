@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Neuromorph.Numerics;
 
 namespace Neuromorph.Devices;
@@ -53,10 +54,12 @@ public static class DeviceRandom
         var c2 = index;
         var c3 = Vector512.Create((ulong)component);
         ulong k0 = (uint)seed, k1 = (uint)(seed >> 32);
+        bool mulu = Avx512F.IsSupported;
         for (int r = 0; r < 10; r++)
         {
-            var p0 = c0 * m0;
-            var p1 = c2 * m1;
+            // 32×32→64 products: vpmuludq where available (lanes hold 32-bit values), else 64-bit multiply.
+            var p0 = mulu ? Avx512F.Multiply(c0.AsUInt32(), m0.AsUInt32()) : c0 * m0;
+            var p1 = mulu ? Avx512F.Multiply(c2.AsUInt32(), m1.AsUInt32()) : c2 * m1;
             var n0 = Vector512.ShiftRightLogical(p1, 32) ^ c1 ^ Vector512.Create(k0);
             var n2 = Vector512.ShiftRightLogical(p0, 32) ^ c3 ^ Vector512.Create(k1);
             c0 = n0; c1 = p1 & mask; c2 = n2; c3 = p0 & mask;

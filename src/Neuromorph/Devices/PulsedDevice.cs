@@ -179,7 +179,7 @@ public static class PulsedPresets
 
     /// <summary>
     /// Power-law step device: step shrinks as ((w_max − w)/(w_max − w_min))^γ toward the bound, with
-    /// γ = 1 (the aihwkit PowStepDevice form) and Gokmen–Vlasov spreads.
+    /// γ = 1 (the aihwkit PowStepDevice form; Rasch et al. 2021, IEEE AICAS) and Gokmen–Vlasov 2016 spreads.
     /// </summary>
     public static PulsedDeviceParams PowStepDefault => new()
     {
@@ -280,6 +280,7 @@ public sealed class PulsedDeviceArray : IConductanceArray
     private readonly byte[] _fault;   // 0 ok, 1 stuck-min, 2 stuck-max, 3 worn out
     private readonly float[] _tabUp, _tabDown;
     private readonly ulong _seed;
+    private readonly bool _anyFault;
 
     /// <summary>Creates <paramref name="count"/> devices with parameters <paramref name="p"/>, drawing device-to-device variation from <paramref name="seed"/>.</summary>
     public PulsedDeviceArray(int count, PulsedDeviceParams p, ulong seed)
@@ -325,7 +326,7 @@ public sealed class PulsedDeviceArray : IConductanceArray
             else if (u < p.StuckAtMinFraction + p.StuckAtMaxFraction) { _fault[i] = 2; _w[i] = _wMax[i]; }
             else _w[i] = Quantise(i, Math.Clamp(p.Initial, _wMin[i], _wMax[i]));
         }
-        _visible?.AsSpan().Clear();
+        _anyFault = p.StuckAtMinFraction > 0 || p.StuckAtMaxFraction > 0 || p.Endurance > 0;
         if (_visible is not null) _w.CopyTo(_visible, 0);
     }
 
@@ -533,7 +534,19 @@ public sealed class PulsedDeviceArray : IConductanceArray
                 DeviceRandom.Normal16(_seed, CompC2C, Vector512.Create((uint)i) + lane, st).CopyTo(z);
             }
             else z.Clear();
-            if (fastConstant)
+            if (fastConstant && dirs is null && m == 16 && !_anyFault)
+            {
+                // Whole vector of healthy devices pulsed in one direction: the same float operations
+                // as the scalar path, sixteen lanes at a time.
+                var zv = Vector512.Create<float>(z);
+                var f = Vector512<float>.One + Vector512.Create(sig) * zv;
+                var w = Vector512.Create<float>(_w.AsSpan(i, 16));
+                w = all > 0 ? w + Vector512.Create<float>(_dwUp.AsSpan(i, 16)) * f : w - Vector512.Create<float>(_dwDown.AsSpan(i, 16)) * f;
+                w = Vector512.Min(Vector512.Max(w, Vector512.Create<float>(_wMin.AsSpan(i, 16))), Vector512.Create<float>(_wMax.AsSpan(i, 16)));
+                w.CopyTo(_w.AsSpan(i, 16));
+                (Vector512.Create<uint>(_pulses.AsSpan(i, 16)) + Vector512<uint>.One).CopyTo(_pulses.AsSpan(i, 16));
+            }
+            else if (fastConstant)
             {
                 for (int j = 0; j < m; j++)
                 {

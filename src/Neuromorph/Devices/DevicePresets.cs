@@ -1,0 +1,94 @@
+namespace Neuromorph.Devices;
+
+/// <summary>What a device preset models.</summary>
+public enum DeviceKind
+{
+    /// <summary>aihwkit-style pulsed-update synapse (<see cref="PulsedDeviceArray"/>).</summary>
+    PulsedSynapse,
+    /// <summary>NeuroSim nonlinear LTP/LTD synapse (<see cref="NeuroSimDeviceArray"/>).</summary>
+    NeuroSimSynapse,
+    /// <summary>Phase-change memory synapse with drift and read noise (<see cref="PcmDeviceArray"/>).</summary>
+    PcmSynapse,
+    /// <summary>Binary stochastic STT-MTJ synapse (<see cref="MtjArray"/>).</summary>
+    MtjSynapse,
+    /// <summary>Ferroelectric tunnel junction synapse (<see cref="FtjArray"/>).</summary>
+    FtjSynapse,
+    /// <summary>Volatile filamentary switch with short/long-term memory (<see cref="VolatileRramArray"/>).</summary>
+    VolatileRram,
+    /// <summary>VTEAM memristor I–V model (<see cref="VteamArray"/>).</summary>
+    Memristor,
+    /// <summary>Spin-torque nano-oscillator (<see cref="StnoArray"/>).</summary>
+    Oscillator,
+    /// <summary>Superparamagnetic telegraph junction (<see cref="TelegraphJunctionArray"/>).</summary>
+    TelegraphJunction,
+    /// <summary>Probabilistic bit (<see cref="PBit"/>).</summary>
+    PBit,
+    /// <summary>Mott relaxation-oscillator neuron (<see cref="MottNeuronArray"/>).</summary>
+    MottNeuron,
+    /// <summary>Josephson junction neuron (<see cref="JosephsonArray"/>).</summary>
+    JosephsonNeuron,
+    /// <summary>Stochastic phase-change neuron (<see cref="PhaseChangeNeuronArray"/>).</summary>
+    PhaseChangeNeuron,
+}
+
+/// <summary>One named device preset: what it is, where its numbers come from, its parameters and the characterisation protocols it supports.</summary>
+/// <param name="Name">Registry name (kebab-case), as used on the command line.</param>
+/// <param name="Kind">What the preset models.</param>
+/// <param name="Description">One line.</param>
+/// <param name="Source">Paper and figure/table of the equations and numbers.</param>
+/// <param name="Parameters">The parameter record (e.g. <see cref="PulsedDeviceParams"/>, <see cref="PcmParams"/>).</param>
+/// <param name="Protocols">Characterisation protocols that apply (see <see cref="DeviceCharacterization"/>).</param>
+public sealed record DevicePreset(string Name, DeviceKind Kind, string Description, string Source, object Parameters, string[] Protocols);
+
+/// <summary>The registry of device presets that <c>neuromorph list presets</c> prints and <c>neuromorph device</c> characterises.</summary>
+public static class DevicePresets
+{
+    private static readonly string[] Synapse = ["pulses"];
+    private static readonly DevicePreset[] Items =
+    [
+        new("gokmen-vlasov-2016", DeviceKind.PulsedSynapse, "Constant-step RPU device with the specification's variations", "Gokmen & Vlasov 2016, Front. Neurosci. 10:333, Table 1", PulsedPresets.GokmenVlasov2016, Synapse),
+        new("softbounds-reram", DeviceKind.PulsedSynapse, "Soft-bounds device (step ∝ distance to bound)", "aihwkit SoftBoundsDevice (Rasch et al. 2021, IEEE AICAS); Gokmen & Vlasov 2016", PulsedPresets.SoftBoundsReRam, Synapse),
+        new("powstep", DeviceKind.PulsedSynapse, "Power-law step device, γ = 1", "aihwkit PowStepDevice (Rasch et al. 2021, IEEE AICAS); Gokmen & Vlasov 2016 spreads", PulsedPresets.PowStepDefault, Synapse),
+        new("reram-gong-2018", DeviceKind.PulsedSynapse, "HfO2 ReRAM, exponential-step fit with write noise", "Gong et al. 2018, Nat. Commun. 9:2102 (aihwkit ReRamESPresetDevice)", PulsedPresets.ReRamGong2018, Synapse),
+        new("reram-sb-gong-2018", DeviceKind.PulsedSynapse, "HfO2 ReRAM, soft-bounds fit", "Gong et al. 2018, Nat. Commun. 9:2102 (aihwkit ReRamSBPresetDevice)", PulsedPresets.ReRamSoftBoundsGong2018, Synapse),
+        new("ecram-van-de-burgt-2017", DeviceKind.PulsedSynapse, "Organic ENODe ECRAM: ~500 near-linear symmetric states", "van de Burgt et al. 2017, Nat. Mater. 16:414, Fig. 2; Fuller et al. 2019, Science 364:570", PulsedPresets.EcRamVanDeBurgt2017, Synapse),
+        new("ecram-tang-2018", DeviceKind.PulsedSynapse, "Li-ion ECRAM, linear-step fit", "Tang et al. 2018, IEDM (aihwkit EcRamPresetDevice)", PulsedPresets.EcRamTang2018, Synapse),
+        new("ecram-mo-kim-2019", DeviceKind.PulsedSynapse, "Metal-oxide ECRAM, linear-step fit", "Kim et al. 2019, IEDM (aihwkit EcRamMOPresetDevice)", PulsedPresets.EcRamMoKim2019, Synapse),
+        new("pcm-nandakumar-2020", DeviceKind.PulsedSynapse, "GST PCM as a one-directional exponential-step device", "Nandakumar et al. 2020, Front. Neurosci. 14:406 (aihwkit PCMPresetDevice)", PulsedPresets.PcmNandakumar2020, Synapse),
+        new("capacitor-li-2018", DeviceKind.PulsedSynapse, "Capacitor analog cell, linear step", "Li et al. 2018, VLSI (aihwkit CapacitorPresetDevice)", PulsedPresets.CapacitorLi2018, Synapse),
+        new("neurosim-ag-a-si", DeviceKind.NeuroSimSynapse, "Ag:a-Si: 97/100 levels, NL 2.4/−4.88, ratio 12.5", "Jo et al. 2010, Nano Lett.; NeuroSim (Chen, Peng & Yu 2018, TCAD)", NeuroSimPresets.AgASi, Synapse),
+        new("neurosim-taox-hfox", DeviceKind.NeuroSimSynapse, "TaOx/HfOx: 128 levels, NL 0.04/−0.63, ratio 10", "Wu et al. 2018, VLSI; NeuroSim (Chen, Peng & Yu 2018)", NeuroSimPresets.TaOxHfOx, Synapse),
+        new("neurosim-pcmo", DeviceKind.NeuroSimSynapse, "PCMO: 50 levels, NL 3.68/−6.76, ratio 6.84", "Park et al. 2016, IEDM; NeuroSim (Chen, Peng & Yu 2018)", NeuroSimPresets.Pcmo, Synapse),
+        new("neurosim-alox-hfo2", DeviceKind.NeuroSimSynapse, "AlOx/HfO2: 40 levels, NL 1.94/−0.61, ratio 4.43", "Woo et al. 2016, EDL; NeuroSim (Chen, Peng & Yu 2018)", NeuroSimPresets.AlOxHfO2, Synapse),
+        new("neurosim-epiram", DeviceKind.NeuroSimSynapse, "EpiRAM: 64 levels, NL 0.5/−0.5, ratio 50.2", "Choi et al. 2018, Nat. Mater. 17:335; NeuroSim (Chen, Peng & Yu 2018)", NeuroSimPresets.EpiRam, Synapse),
+        new("pcm-joshi-2020", DeviceKind.PcmSynapse, "GST PCM: accumulative SET, abrupt RESET, programming noise, drift, 1/f read noise", "Joshi et al. 2020, Nat. Commun. 11:2473; Nandakumar et al. 2019 ICECS (aihwkit PCMLikeNoiseModel)", PcmPresets.Joshi2020, ["pulses", "drift"]),
+        new("mtj-vincent-2015", DeviceKind.MtjSynapse, "Stochastic STT-MTJ binary synapse", "Vincent et al. 2015, IEEE TBioCAS 9:166", MtjPresets.Vincent2015, ["pulses", "switching"]),
+        new("ftj-boyn-2017", DeviceKind.FtjSynapse, "BiFeO3 FTJ: domain-fraction conductance, nucleation-limited cumulative switching", "Boyn et al. 2017, Nat. Commun. 8:14736", FtjPresets.BiFeO3Boyn2017, ["pulses", "switching"]),
+        new("rram-volatile-ohno-2011", DeviceKind.VolatileRram, "Ag2S atomic switch: short-term memory, consolidation at high pulse rate", "Ohno et al. 2011, Nat. Mater. 10:591, Figs. 2–3", VolatileRramPresets.Ag2SOhno2011, ["pulses"]),
+        new("vteam-hp-tio2", DeviceKind.Memristor, "VTEAM voltage-controlled memristor, pinched hysteresis", "Kvatinsky et al. 2015, IEEE TCAS-II 62:786; Strukov et al. 2008 (R_ON, R_OFF)", VteamPresets.HpTiO2, ["iv"]),
+        new("stno-vortex-torrejon-2017", DeviceKind.Oscillator, "Vortex spin-torque nano-oscillator for reservoir computing", "Slavin & Tiberkevich 2009, IEEE Trans. Magn. 45:1875; Torrejon et al. 2017, Nature 547:428", StnoPresets.VortexTorrejon2017, ["iv"]),
+        new("stno-nanopillar-slavin-2009", DeviceKind.Oscillator, "In-plane nanopillar STNO, red-shifting", "Slavin & Tiberkevich 2009, IEEE Trans. Magn. 45:1875", StnoPresets.NanopillarSlavin2009, ["iv"]),
+        new("smtj-mizrahi-2018", DeviceKind.TelegraphJunction, "Superparamagnetic tunnel junction, current-tuned telegraph noise", "Mizrahi et al. 2018, Nat. Commun. 9:1533", MtjPresets.SuperparamagneticMizrahi2018, ["telegraph"]),
+        new("pbit-camsari-2017", DeviceKind.PBit, "p-bit m = sgn(tanh(I) − r)", "Camsari et al. 2017, Phys. Rev. X 7:031014", "m = sgn(tanh(I) − r), r ~ U(−1, 1)", ["telegraph"]),
+        new("mott-nbo2-pickett-2013", DeviceKind.MottNeuron, "NbO2 Mott relaxation-oscillator neuron", "Pickett et al. 2013, Nat. Mater. 12:114", MottNeuronPresets.NbO2Pickett2013, ["spikes"]),
+        new("jj-crotty-2010", DeviceKind.JosephsonNeuron, "RCSJ Josephson junction neuron (fluxon pulses)", "Crotty, Schult & Segall 2010, PRE 82:011914", JosephsonPresets.Crotty2010, ["spikes"]),
+        new("pcm-neuron-tuma-2016", DeviceKind.PhaseChangeNeuron, "Stochastic phase-change integrate-and-fire neuron", "Tuma et al. 2016, Nat. Nanotechnol. 11:693", PhaseChangeNeuronPresets.Tuma2016, ["spikes"]),
+    ];
+
+    /// <summary>Every preset, in registry order.</summary>
+    public static IReadOnlyList<DevicePreset> All => Items;
+
+    /// <summary>Finds a preset by name (case-insensitive); throws with the list of names if unknown.</summary>
+    public static DevicePreset Get(string name)
+    {
+        foreach (var p in Items) if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p;
+        throw new ArgumentException($"unknown device preset '{name}'; known presets: {string.Join(", ", Items.Select(i => i.Name))}", nameof(name));
+    }
+
+    /// <summary>Tries to find a preset by name.</summary>
+    public static bool TryGet(string name, out DevicePreset? preset)
+    {
+        preset = Items.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        return preset is not null;
+    }
+}

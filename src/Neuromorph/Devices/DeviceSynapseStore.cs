@@ -69,6 +69,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private readonly int[] _arbiter;
     private readonly int _groups, _n;
     private readonly float _gMin, _range, _delta;
+    private float[]? _readBuffer;
 
     /// <summary>
     /// Creates <paramref name="count"/> synapses on devices built by <paramref name="devices"/> (called
@@ -264,7 +265,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     public void ReadWeights(double t, Span<float> dst, uint readIndex = 0)
     {
         if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
-        float[] g = new float[_dev.Count];
+        var g = _readBuffer ??= new float[_dev.Count];
         if (_dev is PcmDeviceArray pcm) pcm.Read(t, g, readIndex);
         else _dev.State.CopyTo(g);
         for (int s = 0; s < Count; s++)

@@ -180,7 +180,11 @@ public sealed class PcmDeviceArray : IConductanceArray
         _g[device] = (float)Math.Max(0, gt + sigma * DeviceRandom.Normal(_seed, CompProg, (uint)device, k));
     }
 
-    /// <summary>Conductances after drift to time <paramref name="t"/> (s since programming), without read noise.</summary>
+    /// <summary>
+    /// Conductances after drift to time <paramref name="t"/> (s since the programming pulse), without
+    /// read noise. No drift is counted before t_c (programming and verification end at t_c); aihwkit's
+    /// <c>t_inference</c>, measured from the end of programming, corresponds to t = t_inference + t_c.
+    /// </summary>
     public void Drifted(double t, Span<float> dst)
     {
         DeviceGuard.NonNegative(t, nameof(t));

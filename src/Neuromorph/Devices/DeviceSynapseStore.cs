@@ -279,17 +279,33 @@ public sealed class DeviceSynapseStore : ISynapseStore
         Interlocked.Increment(ref _pulseCount);
     }
 
+    private IDriftingConductanceArray? Drifting => _dev as IDriftingConductanceArray ?? (_dev as FaultyDevices)?.Inner as IDriftingConductanceArray;
+
     /// <summary>
-    /// Reads every weight at time <paramref name="t"/> after programming into <paramref name="dst"/>:
-    /// PCM devices with drift and read noise (<see cref="PcmDeviceArray.Read"/>), other devices as
-    /// programmed. <paramref name="readIndex"/> keys the read-noise draw.
+    /// Clock (s) of devices that drift (PCM): updates, refreshes and <see cref="Set"/> stamp the devices
+    /// they program with it, so each device drifts from its own last programming. 0 for other devices.
+    /// </summary>
+    public double Now
+    {
+        get => Drifting?.Now ?? 0;
+        set { if (Drifting is { } d) d.Now = value; }
+    }
+
+    /// <summary>
+    /// Reads every weight at clock time <paramref name="t"/> into <paramref name="dst"/>: drifting
+    /// devices (PCM) at their own age t − t_prog with drift and read noise
+    /// (<see cref="IDriftingConductanceArray.ReadAt"/>), other devices as programmed. With the clock left
+    /// at 0 during programming, t is the time since programming. <paramref name="readIndex"/> keys the
+    /// read-noise draw.
     /// </summary>
     public void ReadWeights(double t, Span<float> dst, uint readIndex = 0)
     {
         if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
         var g = _readBuffer ??= new float[_dev.Count];   // whole-array reads are not meant to run concurrently
-        if (_dev is PcmDeviceArray pcm) pcm.Read(t, g, readIndex);
+        if (Drifting is { } drifting) drifting.ReadAt(t, g, readIndex);
         else _dev.State.CopyTo(g);
+        if (_dev is FaultyDevices faulty)
+            for (int i = 0; i < g.Length; i++) if (faulty.IsFaulty(i)) g[i] = faulty.State[i];
         for (int s = 0; s < Count; s++)
         {
             float plus = 0, minus = 0;

@@ -99,6 +99,7 @@ public sealed class PcmDeviceArray : IDriftingConductanceArray
     private readonly float[] _g, _step, _wSat, _zNu, _zReset;
     private readonly uint[] _pulses, _programs;
     private readonly double[] _tProg;
+    private float[]? _noise;   // read-noise scratch (whole-array reads are not meant to run concurrently)
     private readonly ulong _seed;
     private double _now;
 
@@ -222,6 +223,8 @@ public sealed class PcmDeviceArray : IDriftingConductanceArray
         DeviceGuard.Finite(now, nameof(now));
         if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
         double tc = Params.DriftT0;
+        var z = _noise ??= new float[Count];
+        DeviceRandom.FillNormal(z, _seed, CompRead, 0, readIndex);
         for (int i = 0; i < dst.Length; i++)
         {
             double age = Math.Max(now - _tProg[i], 0);
@@ -229,7 +232,7 @@ public sealed class PcmDeviceArray : IDriftingConductanceArray
             double gd = _g[i] * Math.Exp(-DriftExponent(i) * l);
             double gHat = Math.Clamp(_g[i] / Params.GMax, 1e-6, 1);
             double sigma = gd * PcmStatistics.ReadNoiseRelative(gHat, age, Params.ReadPulse);
-            dst[i] = (float)(gd + sigma * DeviceRandom.Normal(_seed, CompRead, (uint)i, readIndex));
+            dst[i] = (float)(gd + sigma * z[i]);
         }
     }
 
@@ -240,11 +243,13 @@ public sealed class PcmDeviceArray : IDriftingConductanceArray
     public void Read(double t, Span<float> dst, uint readIndex = 0)
     {
         Drifted(t, dst);
+        var z = _noise ??= new float[Count];
+        DeviceRandom.FillNormal(z, _seed, CompRead, 0, readIndex);
         for (int i = 0; i < dst.Length; i++)
         {
             double gHat = Math.Clamp(_g[i] / Params.GMax, 1e-6, 1);
             double sigma = dst[i] * PcmStatistics.ReadNoiseRelative(gHat, t, Params.ReadPulse);
-            dst[i] = (float)(dst[i] + sigma * DeviceRandom.Normal(_seed, CompRead, (uint)i, readIndex));
+            dst[i] = (float)(dst[i] + sigma * z[i]);
         }
     }
 }

@@ -150,3 +150,23 @@ public class PcmClockTests
         Assert.Equal(1000, store.Now);
     }
 }
+
+public class PcmReadDeterminismTests
+{
+    [Fact]
+    public void ReadNoiseIsKeyedByDeviceAndReadIndex()
+    {
+        var p = PcmPresets.Joshi2020;
+        var a = new PcmDeviceArray(37, p, 5);
+        for (int i = 0; i < a.Count; i++) a.Program(i, 12e-6f);
+        var r1 = new float[37]; var r2 = new float[37]; var r3 = new float[37]; var d = new float[37];
+        a.Read(3600, r1, 7); a.Read(3600, r2, 7); a.Read(3600, r3, 8); a.Drifted(3600, d);
+        Assert.True(r1.SequenceEqual(r2));
+        Assert.False(r1.SequenceEqual(r3));
+        for (int i = 0; i < 37; i++)
+        {
+            double sigma = d[i] * PcmStatistics.ReadNoiseRelative(a.State[i] / p.GMax, 3600, p.ReadPulse);
+            Assert.Equal(d[i] + sigma * DeviceRandom.Normal(5, Neuromorph.Numerics.Philox.ComponentId("pcm.read"), (uint)i, 7), r1[i], 1e-12);
+        }
+    }
+}

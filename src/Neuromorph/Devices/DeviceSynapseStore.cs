@@ -29,7 +29,7 @@ public enum PulseTranslation
 /// <param name="DevicesPerGroup">Devices per polarity group; &gt; 1 is the multi-memristive synapse of Boybat et al. 2018 (Nat. Commun. 9:2514) with round-robin arbitration of which device receives the next pulses.</param>
 /// <param name="Translation">Pulse translation scheme.</param>
 /// <param name="BitLength">BL of <see cref="PulseTranslation.StochasticTrain"/>.</param>
-/// <param name="RefreshThreshold">Differential pairs: when a group exceeds this fraction of its range, the pair is reset and the weight re-programmed into one group (the refresh/carry of aihwkit's OneSidedUnitCell and Boybat 2018). 0 disables.</param>
+/// <param name="RefreshThreshold">Differential pairs: when a group exceeds this fraction of its range (or stops moving in the upper half of its range because its devices saturated), the pair is reset and the weight re-programmed into one group (the refresh/carry of aihwkit's OneSidedUnitCell and Boybat 2018). 0 disables.</param>
 /// <param name="Seed">Seed of the translation randomness.</param>
 public readonly record struct SynapseStoreOptions(
     float MaxWeight = 1f, WeightMapping Mapping = WeightMapping.DifferentialPair, int DevicesPerGroup = 1,
@@ -57,8 +57,10 @@ public readonly record struct SynapseStoreOptions(
 /// </summary>
 /// <remarks>
 /// Device layout: synapse s, group g (0 = G⁺, 1 = G⁻), member k → device (s·groups + g)·n + k.
-/// Counts every pulse as <see cref="Op.ProgrammingPulse"/> and every weight read as <see cref="Op.DeviceRead"/>
-/// in <see cref="Counters"/>.
+/// Counts every pulse as <see cref="Op.ProgrammingPulse"/> and every device read as <see cref="Op.DeviceRead"/>
+/// (<see cref="Counters"/>). <see cref="Update"/> may run concurrently for distinct synapses (the
+/// engines partition synapses between threads): all per-synapse state is disjoint and the counts are
+/// kept with interlocked adds.
 /// </remarks>
 public sealed class DeviceSynapseStore : ISynapseStore
 {
@@ -69,6 +71,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private readonly int[] _arbiter;
     private readonly int _groups, _n;
     private readonly float _gMin, _range, _delta;
+    private float[]? _readBuffer;
 
     /// <summary>
     /// Creates <paramref name="count"/> synapses on devices built by <paramref name="devices"/> (called
@@ -90,17 +93,32 @@ public sealed class DeviceSynapseStore : ISynapseStore
         _delta = WeightOf(_dev.NominalStep);
         _w = new float[count]; _updates = new uint[count]; _arbiter = new int[count * _groups];
         for (int s = 0; s < count; s++) Set(s, 0f);
-        Counters.Clear();
+        ResetCounters();
     }
 
     /// <summary>The options.</summary>
     public SynapseStoreOptions Options { get; }
     /// <summary>The underlying devices.</summary>
     public IConductanceArray Devices => _dev;
-    /// <summary>Programming pulses and reads done so far.</summary>
-    public OpCounters Counters { get; } = new();
+    private long _pulseCount, _readCount, _refreshes;
+
+    /// <summary>A snapshot of the programming pulses and device reads done so far.</summary>
+    public OpCounters Counters
+    {
+        get
+        {
+            var c = new OpCounters();
+            c.Add(Op.ProgrammingPulse, Interlocked.Read(ref _pulseCount));
+            c.Add(Op.DeviceRead, Interlocked.Read(ref _readCount));
+            return c;
+        }
+    }
+
+    /// <summary>Sets the pulse and read counts back to zero.</summary>
+    public void ResetCounters() { Interlocked.Exchange(ref _pulseCount, 0); Interlocked.Exchange(ref _readCount, 0); }
+
     /// <summary>Number of refresh operations done so far.</summary>
-    public long Refreshes { get; private set; }
+    public long Refreshes => Interlocked.Read(ref _refreshes);
     /// <summary>Weight change of one nominal pulse, δ.</summary>
     public float PulseWeight => _delta;
     /// <inheritdoc/>
@@ -127,7 +145,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
 
     private float ReadWeight(int s)
     {
-        Counters.Add(Op.DeviceRead, _groups * _n);
+        Interlocked.Add(ref _readCount, _groups * _n);
         return _groups == 2
             ? WeightOf(GroupSum(s, 0) - GroupSum(s, 1))
             : WeightOf(GroupSum(s, 0) - _n * (_gMin + _range / 2));
@@ -190,6 +208,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
         if (pulses == 0) return;
         var (g, sign) = Target(synapse, delta, pulses);
         int a = synapse * _groups + g;
+        float before = _groups == 2 ? GroupSum(synapse, g) : 0f;
         int per = pulses / _n, extra = pulses % _n, start = _arbiter[a];
         for (int j = 0; j < _n; j++)
         {
@@ -198,11 +217,15 @@ public sealed class DeviceSynapseStore : ISynapseStore
             if (m > 0) _dev.ApplyPulses(Device(synapse, g, k), sign * m);
         }
         _arbiter[a] = (start + extra) % _n;
-        Counters.Add(Op.ProgrammingPulse, pulses);
+        Interlocked.Add(ref _pulseCount, pulses);
         if (_groups == 2 && Options.RefreshThreshold > 0)
         {
             float limit = _n * (_gMin + Options.RefreshThreshold * _range);
-            if (GroupSum(synapse, 0) > limit || GroupSum(synapse, 1) > limit) Refresh(synapse);
+            float after = GroupSum(synapse, g);
+            // Refresh when a group passes the threshold, or when it stopped moving in the upper half of
+            // its range (its devices saturated below the threshold: device-to-device bound variation).
+            bool saturated = after <= before && after > _n * (_gMin + 0.5f * _range);
+            if (after > limit || GroupSum(synapse, 1 - g) > limit || saturated) Refresh(synapse);
         }
         _w[synapse] = ReadWeight(synapse);
     }
@@ -214,7 +237,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     public void Refresh(int synapse)
     {
         float w = ReadWeight(synapse);
-        Refreshes++;
+        Interlocked.Increment(ref _refreshes);
         Set(synapse, w);
     }
 
@@ -251,22 +274,38 @@ public sealed class DeviceSynapseStore : ISynapseStore
 
     private void ProgramDevice(int d, float target)
     {
-        if (!_dev.GradualDepression && target <= _gMin + 1e-3f * _range) { _dev.ApplyPulses(d, -1); Counters.Add(Op.ProgrammingPulse); return; }
+        if (!_dev.GradualDepression && target <= _gMin + 1e-3f * _range) { _dev.ApplyPulses(d, -1); Interlocked.Increment(ref _pulseCount); return; }
         _dev.Program(d, target);
-        Counters.Add(Op.ProgrammingPulse);
+        Interlocked.Increment(ref _pulseCount);
+    }
+
+    private IDriftingConductanceArray? Drifting => _dev as IDriftingConductanceArray ?? (_dev as FaultyDevices)?.Inner as IDriftingConductanceArray;
+
+    /// <summary>
+    /// Clock (s) of devices that drift (PCM): updates, refreshes and <see cref="Set"/> stamp the devices
+    /// they program with it, so each device drifts from its own last programming. 0 for other devices.
+    /// </summary>
+    public double Now
+    {
+        get => Drifting?.Now ?? 0;
+        set { if (Drifting is { } d) d.Now = value; }
     }
 
     /// <summary>
-    /// Reads every weight at time <paramref name="t"/> after programming into <paramref name="dst"/>:
-    /// PCM devices with drift and read noise (<see cref="PcmDeviceArray.Read"/>), other devices as
-    /// programmed. <paramref name="readIndex"/> keys the read-noise draw.
+    /// Reads every weight at clock time <paramref name="t"/> into <paramref name="dst"/>: drifting
+    /// devices (PCM) at their own age t − t_prog with drift and read noise
+    /// (<see cref="IDriftingConductanceArray.ReadAt"/>), other devices as programmed. With the clock left
+    /// at 0 during programming, t is the time since programming. <paramref name="readIndex"/> keys the
+    /// read-noise draw.
     /// </summary>
     public void ReadWeights(double t, Span<float> dst, uint readIndex = 0)
     {
         if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
-        float[] g = new float[_dev.Count];
-        if (_dev is PcmDeviceArray pcm) pcm.Read(t, g, readIndex);
+        var g = _readBuffer ??= new float[_dev.Count];   // whole-array reads are not meant to run concurrently
+        if (Drifting is { } drifting) drifting.ReadAt(t, g, readIndex);
         else _dev.State.CopyTo(g);
+        if (_dev is FaultyDevices faulty)
+            for (int i = 0; i < g.Length; i++) if (faulty.IsFaulty(i)) g[i] = faulty.State[i];
         for (int s = 0; s < Count; s++)
         {
             float plus = 0, minus = 0;
@@ -275,6 +314,6 @@ public sealed class DeviceSynapseStore : ISynapseStore
             else minus = _n * (_gMin + _range / 2);
             dst[s] = WeightOf(plus - minus);
         }
-        Counters.Add(Op.DeviceRead, (long)_dev.Count);
+        Interlocked.Add(ref _readCount, _dev.Count);
     }
 }

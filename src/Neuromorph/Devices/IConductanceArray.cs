@@ -27,3 +27,15 @@ public interface IConductanceArray
     /// <summary>Programs one device to a target state (closed-loop write-verify; the model adds its programming error).</summary>
     void Program(int device, float target);
 }
+
+/// <summary>
+/// A conductance array whose reads depend on the time since each device was last programmed
+/// (drift, 1/f read noise). Programming events are stamped with <see cref="Now"/>.
+/// </summary>
+public interface IDriftingConductanceArray : IConductanceArray
+{
+    /// <summary>The array's clock (s). Set it before programming and reading; it must not go backwards.</summary>
+    double Now { get; set; }
+    /// <summary>Reads every device at clock time <paramref name="now"/>: device i at age now − t_prog,i; <paramref name="readIndex"/> keys the noise draw.</summary>
+    void ReadAt(double now, Span<float> dst, uint readIndex = 0);
+}

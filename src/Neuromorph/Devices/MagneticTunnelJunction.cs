@@ -39,8 +39,10 @@ public readonly record struct MtjParams(double Tau0, double Delta, double Critic
 public static class MtjPresets
 {
     /// <summary>
-    /// Stochastic STT-MTJ synapse of Vincent et al. 2015 (IEEE TBioCAS 9:166, Table I): τ₀ = 1 ns,
-    /// Δ = 45, I_c = 200 µA (values of the paper's thermal-activation regime model), R_P = 5 kΩ, TMR = 150 %.
+    /// Stochastic STT-MTJ synapse in the thermally activated regime of Vincent et al. 2015 (IEEE
+    /// TBioCAS 9:166: programming pulses of a few ns near I_c switch with probabilities tunable from
+    /// ≈ 0 to ≈ 1): τ₀ = 1 ns, Δ = 45, I_c = 200 µA, R_P = 5 kΩ, TMR = 150 %. Representative values of
+    /// that regime, not the paper's table.
     /// </summary>
     public static MtjParams Vincent2015 => new(1e-9, 45, 200e-6, 5e3, 1.5);
 

@@ -69,8 +69,8 @@ public static class PcmStatistics
     /// <summary>Q_s = min(0.0088/ĝ^0.65, 0.2).</summary>
     public static double ReadNoiseQs(double gHat) => Math.Min(0.0088 / Math.Pow(gHat, 0.65), 0.2);
 
-    /// <summary>Relative read-noise σ_nG/g_drift at time t: Q_s·√(ln((t + t_read)/(2 t_read))).</summary>
-    public static double ReadNoiseRelative(double gHat, double t, double tRead) => ReadNoiseQs(gHat) * Math.Sqrt(Math.Log((t + tRead) / (2 * tRead)));
+    /// <summary>Relative read-noise σ_nG/g_drift at time t: Q_s·√(ln((t + t_read)/(2 t_read))) (0 for t ≤ t_read, where the integral over the bandwidth is empty).</summary>
+    public static double ReadNoiseRelative(double gHat, double t, double tRead) => ReadNoiseQs(gHat) * Math.Sqrt(Math.Max(Math.Log((t + tRead) / (2 * tRead)), 0));
 
     /// <summary>
     /// Closed-form mean drift factor E[(t/t_c)^(−ν)] for ν ~ N(μ_ν, σ_ν²) (truncation at ν ≥ 0
@@ -90,7 +90,7 @@ public static class PcmStatistics
 /// programming noise of Joshi 2020; <see cref="Read"/> applies drift
 /// G(t) = G(t_c)·(t/t_c)^(−ν) with ν ~ N(μ_ν(ĝ), σ_ν(ĝ)) (one z-score per device) and 1/f read noise.
 /// </summary>
-public sealed class PcmDeviceArray : IConductanceArray
+public sealed class PcmDeviceArray : IDriftingConductanceArray
 {
     private static readonly uint CompD2D = Philox.ComponentId("pcm.d2d");
     private static readonly uint CompSet = Philox.ComponentId("pcm.set");
@@ -98,7 +98,10 @@ public sealed class PcmDeviceArray : IConductanceArray
     private static readonly uint CompRead = Philox.ComponentId("pcm.read");
     private readonly float[] _g, _step, _wSat, _zNu, _zReset;
     private readonly uint[] _pulses, _programs;
+    private readonly double[] _tProg;
+    private float[]? _noise;   // read-noise scratch (whole-array reads are not meant to run concurrently)
     private readonly ulong _seed;
+    private double _now;
 
     /// <summary>Creates <paramref name="count"/> devices in the RESET state.</summary>
     public PcmDeviceArray(int count, PcmParams p, ulong seed)
@@ -107,7 +110,7 @@ public sealed class PcmDeviceArray : IConductanceArray
         p.Validate();
         Params = p; _seed = seed;
         _g = new float[count]; _step = new float[count]; _wSat = new float[count]; _zNu = new float[count]; _zReset = new float[count];
-        _pulses = new uint[count]; _programs = new uint[count];
+        _pulses = new uint[count]; _programs = new uint[count]; _tProg = new double[count];
         DeviceRandom.FillNormal(_step, seed, CompD2D, 0, 0);
         for (int i = 0; i < count; i++) _step[i] = (float)(p.SetStep * Math.Max(0, 1 + p.SetStepDtod * _step[i]));
         DeviceRandom.FillNormal(_wSat, seed, CompD2D, 0, 1);
@@ -119,6 +122,21 @@ public sealed class PcmDeviceArray : IConductanceArray
 
     /// <summary>The parameters.</summary>
     public PcmParams Params { get; }
+
+    /// <summary>Array clock (s): every SET, RESET or programming of a device stamps it with this time, restarting its drift.</summary>
+    public double Now
+    {
+        get => _now;
+        set
+        {
+            DeviceGuard.Finite(value, nameof(Now));
+            if (value < _now) throw new ArgumentOutOfRangeException(nameof(Now), value, $"the clock must not go backwards (now {_now} s)");
+            _now = value;
+        }
+    }
+
+    /// <summary>Clock time at which device i was last programmed (s).</summary>
+    public double ProgrammedAt(int i) => _tProg[i];
     /// <inheritdoc/>
     public int Count => _g.Length;
     /// <inheritdoc/>
@@ -148,6 +166,7 @@ public sealed class PcmDeviceArray : IConductanceArray
     public void ApplyPulses(int device, int pulses)
     {
         if (pulses == 0) return;
+        _tProg[device] = _now;
         if (pulses < 0) { _g[device] = ResetConductance(device); _pulses[device]++; return; }
         double scale = Params.GMax / 2;
         double w = _g[device] / scale;
@@ -177,10 +196,15 @@ public sealed class PcmDeviceArray : IConductanceArray
         double gt = Math.Clamp(target, 0, Params.GMax);
         double sigma = PcmStatistics.ProgrammingSigmaMicroSiemens(gt / Params.GMax) * 1e-6 * (Params.GMax / 25e-6);
         uint k = _programs[device]++;
+        _tProg[device] = _now;
         _g[device] = (float)Math.Max(0, gt + sigma * DeviceRandom.Normal(_seed, CompProg, (uint)device, k));
     }
 
-    /// <summary>Conductances after drift to time <paramref name="t"/> (s since programming), without read noise.</summary>
+    /// <summary>
+    /// Conductances after drift to time <paramref name="t"/> (s since the programming pulse), without
+    /// read noise. No drift is counted before t_c (programming and verification end at t_c); aihwkit's
+    /// <c>t_inference</c>, measured from the end of programming, corresponds to t = t_inference + t_c.
+    /// </summary>
     public void Drifted(double t, Span<float> dst)
     {
         DeviceGuard.NonNegative(t, nameof(t));
@@ -191,17 +215,41 @@ public sealed class PcmDeviceArray : IConductanceArray
     }
 
     /// <summary>
+    /// Reads every device at clock time <paramref name="now"/>, each at its own age now − t_prog,i
+    /// (drift and read noise as in <see cref="Read"/>).
+    /// </summary>
+    public void ReadAt(double now, Span<float> dst, uint readIndex = 0)
+    {
+        DeviceGuard.Finite(now, nameof(now));
+        if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
+        double tc = Params.DriftT0;
+        var z = _noise ??= new float[Count];
+        DeviceRandom.FillNormal(z, _seed, CompRead, 0, readIndex);
+        for (int i = 0; i < dst.Length; i++)
+        {
+            double age = Math.Max(now - _tProg[i], 0);
+            double l = age > tc ? Math.Log(age / tc) : 0;
+            double gd = _g[i] * Math.Exp(-DriftExponent(i) * l);
+            double gHat = Math.Clamp(_g[i] / Params.GMax, 1e-6, 1);
+            double sigma = gd * PcmStatistics.ReadNoiseRelative(gHat, age, Params.ReadPulse);
+            dst[i] = (float)(gd + sigma * z[i]);
+        }
+    }
+
+    /// <summary>
     /// One read at time <paramref name="t"/> (s since programming): drifted conductance plus
     /// N(0, (g_drift·Q_s·√(ln((t + t_read)/(2 t_read))))²); <paramref name="readIndex"/> keys the noise draw.
     /// </summary>
     public void Read(double t, Span<float> dst, uint readIndex = 0)
     {
         Drifted(t, dst);
+        var z = _noise ??= new float[Count];
+        DeviceRandom.FillNormal(z, _seed, CompRead, 0, readIndex);
         for (int i = 0; i < dst.Length; i++)
         {
             double gHat = Math.Clamp(_g[i] / Params.GMax, 1e-6, 1);
             double sigma = dst[i] * PcmStatistics.ReadNoiseRelative(gHat, t, Params.ReadPulse);
-            dst[i] = (float)(dst[i] + sigma * DeviceRandom.Normal(_seed, CompRead, (uint)i, readIndex));
+            dst[i] = (float)(dst[i] + sigma * z[i]);
         }
     }
 }

@@ -95,6 +95,13 @@ public sealed class StnoArray
     public ReadOnlySpan<double> Imag => _im;
     /// <summary>Power p = |c|² of oscillator i.</summary>
     public double Power(int i) => _re[i] * _re[i] + _im[i] * _im[i];
+    /// <summary>Copies every oscillator's power p = |c|² into <paramref name="dst"/> (the reservoir read-out of a magnetoresistive STNO).</summary>
+    public void CopyPowers(Span<double> dst)
+    {
+        if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
+        for (int i = 0; i < dst.Length; i++) dst[i] = _re[i] * _re[i] + _im[i] * _im[i];
+    }
+
     /// <summary>Phase arg c of oscillator i (rad).</summary>
     public double Phase(int i) => Math.Atan2(_im[i], _re[i]);
     /// <summary>Sets oscillator i to amplitude √p and phase φ.</summary>

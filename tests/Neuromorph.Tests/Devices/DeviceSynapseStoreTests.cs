@@ -95,3 +95,52 @@ public class DeviceSynapseStoreTests
         Assert.Throws<ArgumentException>(() => new DeviceSynapseStore(1, n => new PcmDeviceArray(n, PcmPresets.Joshi2020, 1), SynapseStoreOptions.Default with { Mapping = WeightMapping.SingleWithReference }));
     }
 }
+
+public class DeviceSynapseStoreConcurrencyTests
+{
+    [Fact]
+    public void ConcurrentUpdatesOfDistinctSynapsesMatchSequentialAndCountExactly()
+    {
+        var p = PulsedPresets.GokmenVlasov2016;
+        var opts = SynapseStoreOptions.Default with { Translation = PulseTranslation.StochasticRounding, Seed = 4 };
+        var seq = new DeviceSynapseStore(5000, n => new PulsedDeviceArray(n, p, 6), opts);
+        var par = new DeviceSynapseStore(5000, n => new PulsedDeviceArray(n, p, 6), opts);
+        for (int r = 0; r < 20; r++)
+        {
+            float dw = (r % 3 == 0 ? -1 : 1) * 0.013f;
+            for (int s = 0; s < seq.Count; s++) seq.Update(s, dw);
+            Parallel.For(0, par.Count, s => par.Update(s, dw));
+        }
+        Assert.True(seq.Weights.SequenceEqual(par.Weights));
+        Assert.Equal(seq.Counters[Neuromorph.Energy.Op.ProgrammingPulse], par.Counters[Neuromorph.Energy.Op.ProgrammingPulse]);
+        Assert.True(seq.Counters[Neuromorph.Energy.Op.ProgrammingPulse] > 0);
+    }
+}
+
+public class DeviceSynapseStoreRefreshTests
+{
+    /// <summary>Linear devices on [0, 1] whose real upper bound is 0.6 (below the 90 % refresh level).</summary>
+    private sealed class CappedDevices(int n) : IConductanceArray
+    {
+        private readonly float[] _g = new float[n];
+        public int Count => _g.Length;
+        public float Min => 0f;
+        public float Max => 1f;
+        public float NominalStep => 0.05f;
+        public bool GradualDepression => true;
+        public ReadOnlySpan<float> State => _g;
+        public void ApplyPulses(int d, int p) => _g[d] = Math.Clamp(_g[d] + 0.05f * p, 0f, 0.6f);
+        public float ExpectedChange(int d, int p) => Math.Clamp(_g[d] + 0.05f * p, 0f, 0.6f) - _g[d];
+        public void Program(int d, float t) => _g[d] = Math.Clamp(t, 0f, 0.6f);
+    }
+
+    [Fact]
+    public void SaturatedGroupBelowThresholdIsRefreshed()
+    {
+        var store = new DeviceSynapseStore(1, n => new CappedDevices(n), SynapseStoreOptions.Default);
+        // Alternate +2/−1 pulses: both groups climb; without the saturation rule they would stick at 0.6 each (w = 0).
+        for (int k = 0; k < 40; k++) { store.Update(0, 2 * store.PulseWeight); store.Update(0, -store.PulseWeight); }
+        Assert.True(store.Refreshes > 0);
+        Assert.True(store.Weights[0] > 0.4f, $"w = {store.Weights[0]}");
+    }
+}

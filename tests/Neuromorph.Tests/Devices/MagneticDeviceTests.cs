@@ -81,16 +81,34 @@ public class StnoTests
     }
 
     [Fact]
-    public void ThermalNoiseBroadensButKeepsMeanPower()
+    public void ThermalPowerFluctuationsMatchLinearisedTheory()
     {
-        var p = P with { ThermalRatio = 1e-3 };
-        var a = new StnoArray(200, p, 3);
-        double i = 2 * p.ThresholdCurrent;
-        var cur = Enumerable.Repeat(i, 200).ToArray();
-        for (int k = 0; k < 60_000; k++) a.Step(cur, 1e-11);
-        var pw = Enumerable.Range(0, 200).Select(a.Power).ToArray();
-        Assert.InRange(pw.Average(), p.SteadyPower(i) * 0.95, p.SteadyPower(i) * 1.05);
-        Assert.True(pw.Max() - pw.Min() > 1e-4);
+        // Linearised: δp = 2√p₀ δa and the amplitude deviation δa is an Ornstein–Uhlenbeck process
+        // relaxing at Γ_p with radial diffusion D = Γ₊(p₀)k_BT/E₀ (⟨ξξ*⟩ = 2Dδ), so
+        // Var(a) = D/(2Γ_p) and Var(p) = 2p₀D/Γ_p.
+        double eta = 1e-3;
+        var p = P with { ThermalRatio = eta };
+        int n = 200;
+        var a = new StnoArray(n, p, 3);
+        double i = 2 * p.ThresholdCurrent, p0 = p.SteadyPower(i);
+        for (int k = 0; k < n; k++) a.SetState(k, p0, 0);
+        var cur = Enumerable.Repeat(i, n).ToArray();
+        double sum = 0, sum2 = 0; long count = 0;
+        var pw = new double[n];
+        for (int k = 0; k < 60_000; k++)
+        {
+            a.Step(cur, 1e-11);
+            if (k >= 10_000 && k % 50 == 0)
+            {
+                a.CopyPowers(pw);
+                foreach (var x in pw) { sum += x; sum2 += x * x; count++; }
+            }
+        }
+        double mean = sum / count, variance = sum2 / count - mean * mean;
+        double d = p.GammaG * (1 + p.Q * p0) * eta;
+        double expected = 2 * p0 * d / p.PowerRelaxationRate(i);
+        Assert.InRange(variance, expected * 0.85, expected * 1.15);
+        Assert.InRange(mean, p0 * 0.97, p0 * 1.03);
     }
 
     [Fact]

@@ -90,3 +90,32 @@ public class MoreDeviceTests
         Assert.True(fired > isi.Count * 1.3);
     }
 }
+
+public class FaultyDevicesTests
+{
+    [Fact]
+    public void StuckFractionsAndEnduranceOnAnyArray()
+    {
+        var inner = new NeuroSimDeviceArray(20_000, NeuroSimPresets.EpiRam with { CycleToCycle = 0 }, 1);
+        var f = new FaultyDevices(inner, new FaultParams(0.1, 0.05, Endurance: 20), 3);
+        int min = 0, max = 0;
+        for (int i = 0; i < f.Count; i++)
+        {
+            if (!f.IsFaulty(i)) continue;
+            if (f.State[i] == f.Min) min++; else if (f.State[i] == f.Max) max++;
+        }
+        Assert.InRange(min / 20_000.0, 0.09, 0.11);
+        Assert.InRange(max / 20_000.0, 0.045, 0.055);
+        int ok = Enumerable.Range(0, f.Count).First(i => !f.IsFaulty(i));
+        f.ApplyPulses(ok, 15);
+        f.ApplyPulses(ok, 10);   // only 5 more are allowed: the device ends 20 pulses up its curve
+        double a = NeuroSimParams.NormalizedA(0.5) * 64;
+        Assert.Equal((float)inner.Curve(20, a, 64), f.State[ok], 1e-12f);
+        Assert.NotEqual((float)inner.Curve(25, a, 64), f.State[ok]);
+        Assert.True(f.IsFaulty(ok));
+        float worn = f.State[ok];
+        f.ApplyPulses(ok, 5); f.Program(ok, f.Max);
+        Assert.Equal(worn, f.State[ok]);
+        Assert.Equal(0f, f.ExpectedChange(ok, 3));
+    }
+}

@@ -99,3 +99,74 @@ public class PcmDeviceTests
         Assert.Equal(p.ResetLevel * p.GMax / 2, a.State[0], 1e-12);
     }
 }
+
+public class PcmClockTests
+{
+    [Fact]
+    public void EachDeviceDriftsFromItsOwnProgrammingTime()
+    {
+        var p = PcmPresets.Joshi2020 with { SetNoise = 0 };
+        var a = new PcmDeviceArray(2, p, 1);
+        a.Program(0, 20e-6f);
+        a.Now = 3600;
+        a.Program(1, 20e-6f);
+        var g = a.State.ToArray();
+        var r = new float[2];
+        a.Now = 7200;
+        a.ReadAt(7200, r);
+        var d0 = new float[2]; var d1 = new float[2];
+        a.Drifted(7200, d0);   // uniform-age helper: age 7200 s for every device
+        a.Drifted(3600, d1);   // age 3600 s
+        // Reads include read noise: compare with σ-wide tolerance.
+        double s0 = d0[0] * PcmStatistics.ReadNoiseRelative(g[0] / p.GMax, 7200, p.ReadPulse);
+        double s1 = d1[1] * PcmStatistics.ReadNoiseRelative(g[1] / p.GMax, 3600, p.ReadPulse);
+        Assert.InRange(r[0], d0[0] - 5 * s0, d0[0] + 5 * s0);
+        Assert.InRange(r[1], d1[1] - 5 * s1, d1[1] + 5 * s1);
+        Assert.Equal(3600, a.ProgrammedAt(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.Now = 10);
+    }
+
+    [Fact]
+    public void ReadNoiseIsFiniteRightAfterProgramming()
+    {
+        var a = new PcmDeviceArray(10, PcmPresets.Joshi2020, 2);
+        for (int i = 0; i < 10; i++) a.Program(i, 10e-6f);
+        var r = new float[10];
+        a.Read(0, r);
+        Assert.All(r, x => Assert.True(float.IsFinite(x)));
+        Assert.Equal(0, PcmStatistics.ReadNoiseRelative(0.5, 0, 250e-9));
+    }
+
+    [Fact]
+    public void StoreReadsDriftFromEachRefresh()
+    {
+        var store = new DeviceSynapseStore(1, n => new FaultyDevices(new PcmDeviceArray(n, PcmPresets.Joshi2020, 3), new FaultParams(), 1), SynapseStoreOptions.Default);
+        store.Set(0, 0.5f);
+        store.Now = 1000;
+        var r = new float[1];
+        store.ReadWeights(1000 + 86400, r);
+        Assert.True(r[0] < store.Weights[0]);      // drifted toward zero after a day
+        Assert.True(r[0] > 0.6f * store.Weights[0]);
+        Assert.Equal(1000, store.Now);
+    }
+}
+
+public class PcmReadDeterminismTests
+{
+    [Fact]
+    public void ReadNoiseIsKeyedByDeviceAndReadIndex()
+    {
+        var p = PcmPresets.Joshi2020;
+        var a = new PcmDeviceArray(37, p, 5);
+        for (int i = 0; i < a.Count; i++) a.Program(i, 12e-6f);
+        var r1 = new float[37]; var r2 = new float[37]; var r3 = new float[37]; var d = new float[37];
+        a.Read(3600, r1, 7); a.Read(3600, r2, 7); a.Read(3600, r3, 8); a.Drifted(3600, d);
+        Assert.True(r1.SequenceEqual(r2));
+        Assert.False(r1.SequenceEqual(r3));
+        for (int i = 0; i < 37; i++)
+        {
+            double sigma = d[i] * PcmStatistics.ReadNoiseRelative(a.State[i] / p.GMax, 3600, p.ReadPulse);
+            Assert.Equal(d[i] + sigma * DeviceRandom.Normal(5, Neuromorph.Numerics.Philox.ComponentId("pcm.read"), (uint)i, 7), r1[i], 1e-12);
+        }
+    }
+}

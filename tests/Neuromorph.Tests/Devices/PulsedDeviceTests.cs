@@ -183,3 +183,25 @@ public class PulsedDeviceTests
         Assert.Equal(200_000, (int)(r.UpdatesPerSecond * r.Seconds + 0.5));
     }
 }
+
+public class PulsedDirectionsTests
+{
+    [Fact]
+    public void MixedDirectionSweepEqualsDeviceByDevicePulses()
+    {
+        var p = PulsedPresets.ReRamSoftBoundsGong2018 with { StuckAtMinFraction = 0.05f };
+        int n = 70_001;
+        var a = new PulsedDeviceArray(n, p, 3);
+        var b = new PulsedDeviceArray(n, p, 3);
+        var dirs = new sbyte[n];
+        for (int i = 0; i < n; i++) dirs[i] = (sbyte)((i % 3) - 1);
+        for (int r = 0; r < 4; r++)
+        {
+            a.ApplyPulses(dirs);
+            for (int i = n - 1; i >= 0; i--) if (dirs[i] != 0) b.ApplyPulses(i, dirs[i]);
+        }
+        Assert.True(a.State.SequenceEqual(b.State));
+        Assert.True(a.PulseCounts.SequenceEqual(b.PulseCounts));
+        Assert.Throws<ArgumentException>(() => a.ApplyPulses(new sbyte[3]));
+    }
+}

@@ -19,6 +19,7 @@ public static class Cli
         root.Subcommands.Add(ValidateCommand());
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(DeviceCommand.Command());
         root.Subcommands.Add(BenchCommands.Command());
         return root.Parse(args).Invoke();
     }

@@ -75,6 +75,11 @@ public static class Listing
 
     private static void Presets()
     {
-        Console.Error.WriteLine("device presets arrive with the device library");
+        foreach (var p in Devices.DevicePresets.All)
+        {
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(p.Name)}[/]  {Markup.Escape(p.Kind.ToString())}  [grey]protocols: {Markup.Escape(string.Join(", ", p.Protocols))}[/]");
+            AnsiConsole.MarkupLine($"    {Markup.Escape(p.Description)} [grey]— {Markup.Escape(p.Source)}[/]");
+        }
+        AnsiConsole.MarkupLine("[grey]Characterise one: neuromorph device PRESET --protocol P[/]");
     }
 }

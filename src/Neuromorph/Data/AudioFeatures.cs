@@ -292,7 +292,7 @@ public static class FeatureSequences
         ArgumentNullException.ThrowIfNull(extractor);
         if (audio.FeatureCount != 1) throw new ArgumentException($"audio must have one value per frame, has {audio.FeatureCount}", nameof(audio));
         var parts = new FeatureMatrix[audio.Count];
-        Parallel.For(0, audio.Count, i => parts[i] = extractor(audio.Sequence(i)));
+        Parallel.For(0, audio.Count, Numerics.Parallelism.Options, i => parts[i] = extractor(audio.Sequence(i)));
         if (parts.Length == 0) return new SequenceSet([], [0], [], 1, audio.ClassCount);
         int channels = parts[0].Channels;
         var offsets = new int[parts.Length + 1];

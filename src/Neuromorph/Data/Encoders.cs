@@ -88,7 +88,7 @@ public sealed record PoissonEncoder(double MaxRate, double Dt, int Steps)
             throw new ArgumentException($"features has {features.Length} values, not a whole number of rows of {featureCount}");
         Validate();
         var result = new SpikeRaster[features.Length / featureCount];
-        Parallel.For(0, result.Length, r =>
+        Parallel.For(0, result.Length, Parallelism.Options, r =>
             result[r] = Encode(features.AsSpan(r * featureCount, featureCount), seed, firstSampleIndex + (uint)r));
         return result;
     }
@@ -184,7 +184,7 @@ public sealed record LatencyEncoder(int Steps, double Dt, LatencyCode Code = Lat
             throw new ArgumentException($"features has {features.Length} values, not a whole number of rows of {featureCount}");
         Validate();
         var result = new SpikeRaster[features.Length / featureCount];
-        Parallel.For(0, result.Length, r => result[r] = Encode(features.AsSpan(r * featureCount, featureCount)));
+        Parallel.For(0, result.Length, Parallelism.Options, r => result[r] = Encode(features.AsSpan(r * featureCount, featureCount)));
         return result;
     }
 }

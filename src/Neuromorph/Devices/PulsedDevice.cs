@@ -507,7 +507,7 @@ public sealed class PulsedDeviceArray : IConductanceArray
         int n = Count;
         int chunks = (n + ChunkSize - 1) / ChunkSize;
         if (chunks <= 1) { PulseRange(0, n, dirs, all); return; }
-        Parallel.For(0, chunks, c =>
+        Parallel.For(0, chunks, Numerics.Parallelism.Options, c =>
         {
             int s = c * ChunkSize;
             PulseRange(s, Math.Min(n, s + ChunkSize), dirs, all);

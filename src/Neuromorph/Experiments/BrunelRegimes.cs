@@ -25,8 +25,8 @@ public sealed class BrunelRegimes : IExperiment
         "Brunel 2000 model A at several (g, η): synchronous/asynchronous, regular/irregular regimes", s => new BrunelRegimes(s));
 
     private readonly int _ne;
-    private readonly double _epsilon, _j, _delay, _dt, _duration, _statsFrom;
-    private readonly int _threads;
+    private readonly double _epsilon, _j, _delay;
+    private readonly SimulationSettings _sim;
     private readonly List<(string Label, double G, double Eta)> _points = [];
 
     private BrunelRegimes(ConfigSection root)
@@ -37,13 +37,8 @@ public sealed class BrunelRegimes : IExperiment
         _j = net.GetQuantity("j", Dimension.Voltage, 0.1e-3, 0, 0.02, minExclusive: true);
         _delay = net.GetQuantity("delay", Dimension.Time, 1.5e-3, 0, 0.1);
         if (_epsilon * _ne < 1) net.Error("connection_probability", "gives fewer than one excitatory input per neuron");
-        var sim = root.Section("simulation");
-        _dt = sim.GetQuantity("dt", Dimension.Time, 1e-4, 1e-6, 1e-3);
-        _duration = sim.GetQuantity("duration", Dimension.Time, 0.4, 0, 100, minExclusive: true);
-        _statsFrom = sim.GetQuantity("statistics_from", Dimension.Time, 0.1, 0, 100);
-        _threads = sim.GetInt("threads", Environment.ProcessorCount, 1, 1024);
-        if (_statsFrom >= _duration) sim.Error("statistics_from", "must be earlier than the duration");
-        if (_delay < _dt) root.Section("network").Error("delay", "must be at least one time step");
+        _sim = SimulationSettings.Read(root, duration: 0.4, statisticsFrom: 0.1);
+        if (_delay < _sim.Dt) root.Section("network").Error("delay", "must be at least one time step");
         foreach (var p in root.SectionList("regimes"))
             _points.Add((p.RequireString("label"), p.GetDouble("g", 5, 0, 20), p.GetDouble("eta", 2, 0, 20)));
         if (_points.Count == 0)
@@ -64,7 +59,7 @@ public sealed class BrunelRegimes : IExperiment
         {
             var (label, g, eta) = _points[r];
             ctx.Cancellation.ThrowIfCancellationRequested();
-            var net = new Network(_dt, ctx.Seed, _threads);
+            var net = new Network(_sim.Dt, ctx.Seed, _sim.Threads);
             var pop = net.AddLif("neurons", n, prm);
             var comp = Numerics.Philox.ComponentId("init/v");
             for (int i = 0; i < n; i++)
@@ -79,16 +74,10 @@ public sealed class BrunelRegimes : IExperiment
             net.AddPoissonInput(pop, Receptor.Voltage, ce, eta * nuThr, _j);
             var mon = net.MonitorSpikes(pop);
             net.Build();
-            int chunks = Math.Max(1, (int)Math.Ceiling(_duration / 0.02));
-            for (int c = 0; c < chunks; c++)
-            {
-                ctx.Cancellation.ThrowIfCancellationRequested();
-                net.Run(_duration / chunks);
-                ctx.Progress($"regime {label}", c + 1, chunks);
-            }
+            _sim.Run(net, ctx, $"regime {label}", chunk: 0.02);
             ctx.Counters.Add(net.Counters);
-            var (rate, cv, chi) = Measure(mon, n);
-            double chiSlow = Measure(mon, n, 10e-3).Chi;
+            var (rate, cv) = _sim.RateAndCv(mon);
+            double chi = Synchrony(mon, n, 1e-3), chiSlow = Synchrony(mon, n, 10e-3);
             
             labels.Add(label); rates.Add(rate); cvs.Add(cv); chis.Add(chi);
             string key = Slug(label);
@@ -112,55 +101,41 @@ public sealed class BrunelRegimes : IExperiment
             ctx.Summary.Add($"{labels[i]}: {rates[i]:F1} Hz, CV {cvs[i]:F2}, synchrony χ {chis[i]:F3} (1 ms bins).");
     }
 
-    private (double Rate, double Cv, double Chi) Measure(SpikeMonitor mon, int n, double bin = 1e-3)
+    /// <summary>Golomb's synchrony index χ on spike counts in bins of <paramref name="bin"/> seconds.</summary>
+    private double Synchrony(SpikeMonitor mon, int n, double bin)
     {
         var times = mon.Times();
         var ids = mon.NeuronIndices;
-        double t0 = _statsFrom, span = _duration - t0;
-        int bins = Math.Max(2, (int)Math.Floor(span / bin));
+        double t0 = _sim.StatisticsFrom;
+        int bins = Math.Max(2, (int)Math.Floor((_sim.Duration - t0) / bin));
         var counts = new double[bins];
-        var perNeuron = new long[n]; var perNeuronSq = new Dictionary<long, int>();
-        var last = new double[n]; Array.Fill(last, double.NaN);
-        var isiSum = new double[n]; var isiSq = new double[n]; var isiN = new int[n];
-        long total = 0;
+        var perNeuron = new long[n];
+        var cells = new Dictionary<long, int>();
         for (int k = 0; k < times.Length; k++)
         {
-            double t = times[k];
-            if (t < t0) continue;
-            int b = (int)((t - t0) / bin);
+            if (times[k] < t0) continue;
+            int b = (int)((times[k] - t0) / bin);
             if (b >= bins) continue;
-            total++;
             counts[b]++;
-            int i = ids[k];
-            perNeuron[i]++;
-            long cell = (long)i * bins + b;
-            perNeuronSq[cell] = perNeuronSq.GetValueOrDefault(cell) + 1;
-            if (!double.IsNaN(last[i])) { double d = t - last[i]; isiSum[i] += d; isiSq[i] += d * d; isiN[i]++; }
-            last[i] = t;
+            perNeuron[ids[k]]++;
+            long cell = (long)ids[k] * bins + b;
+            cells[cell] = cells.GetValueOrDefault(cell) + 1;
         }
-        double cvSum = 0; int cvN = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (isiN[i] < 4) continue;
-            double m = isiSum[i] / isiN[i], v = isiSq[i] / isiN[i] - m * m;
-            if (m > 0) { cvSum += Math.Sqrt(Math.Max(0, v)) / m; cvN++; }
-        }
-        // χ² = Var_t[A] / mean_i Var_t[s_i]; Var_t[s_i] = E[s_i²] − E[s_i]² from the per-bin counts.
+        // χ² = Var_t[A] / mean_i Var_t[s_i], A(t) = mean_i s_i(t); Var_t[s_i] = E[s_i²] − E[s_i]².
         double meanA = counts.Average() / n;
         double varA = counts.Sum(c => (c / n - meanA) * (c / n - meanA)) / bins;
         var sq = new double[n];
-        foreach (var (cell, c) in perNeuronSq) sq[(int)(cell / bins)] += (double)c * c;
+        foreach (var (cell, c) in cells) sq[(int)(cell / bins)] += (double)c * c;
         double meanVar = 0;
         for (int i = 0; i < n; i++) { double m = (double)perNeuron[i] / bins; meanVar += sq[i] / bins - m * m; }
         meanVar /= n;
-        double chi = meanVar > 0 ? Math.Sqrt(varA / meanVar) : double.NaN;
-        return (total / (n * span), cvN > 0 ? cvSum / cvN : double.NaN, chi);
+        return meanVar > 0 ? Math.Sqrt(varA / meanVar) : double.NaN;
     }
 
     private RasterFigure Raster(SpikeMonitor mon, string label, string key)
     {
         var times = mon.Times(); var ids = mon.NeuronIndices;
-        double from = Math.Max(_statsFrom, _duration - 0.1);
+        double from = Math.Max(_sim.StatisticsFrom, _sim.Duration - 0.1);
         var t = new List<double>(); var id = new List<int>();
         for (int k = 0; k < times.Length; k++)
             if (times[k] >= from && ids[k] < 200) { t.Add(times[k]); id.Add(ids[k]); }

@@ -24,8 +24,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
 
     private static readonly string[] LifPresetNames = ["default", "brette-cuba-2007", "brette-coba-2007", "brunel-2000", "bellec-2020-alif", "diehl-cook-2015-excitatory"];
 
-    private readonly double _dt, _duration, _statsFrom;
-    private readonly int _threads;
+    private readonly SimulationSettings _sim;
     private readonly List<PopSpec> _pops = [];
     private readonly List<ProjSpec> _projs = [];
     private readonly List<DriveSpec> _drives = [];
@@ -45,12 +44,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
 
     private SpikingNetworkExperiment(ConfigSection root)
     {
-        var sim = root.Section("simulation");
-        _dt = sim.GetQuantity("dt", Dimension.Time, 1e-4, 1e-6, 1e-2);
-        _duration = sim.GetQuantity("duration", Dimension.Time, 1.0, 0, 1e5, minExclusive: true);
-        _statsFrom = sim.GetQuantity("statistics_from", Dimension.Time, 0, 0, 1e5);
-        _threads = sim.GetInt("threads", Environment.ProcessorCount, 1, 1024);
-        if (_statsFrom >= _duration) sim.Error("statistics_from", "must be earlier than the duration");
+        _sim = SimulationSettings.Read(root);
 
         var net = root.Section("network");
         var names = new HashSet<string>();
@@ -255,7 +249,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
     public void Run(RunContext ctx)
     {
         var sw = Stopwatch.StartNew();
-        var net = new Network(_dt, ctx.Seed, _threads);
+        var net = new Network(_sim.Dt, ctx.Seed, _sim.Threads);
         var pops = new Dictionary<string, Population>();
         foreach (var p in _pops)
         {
@@ -329,7 +323,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
         if (_trace is { } tr)
         {
             var ids = tr.Neurons.Where(i => i < pops[tr.Pop].Count).ToArray();
-            traceMon = net.MonitorState(pops[tr.Pop], tr.Var, ids, Math.Max(1, (int)Math.Round(1e-4 / _dt)));
+            traceMon = net.MonitorState(pops[tr.Pop], tr.Var, ids, Math.Max(1, (int)Math.Round(1e-4 / _sim.Dt)));
         }
 
         long bytes = net.EstimateMemoryBytes();
@@ -338,36 +332,26 @@ public sealed class SpikingNetworkExperiment : IExperiment
         double build = sw.Elapsed.TotalSeconds;
         ctx.Log($"built {net.Projections.Sum(p => (long)p.SynapseCount):N0} synapses in {build:F2} s");
 
-        // Simulate in chunks so progress and cancellation work.
-        int chunks = Math.Max(1, Math.Min(100, (int)Math.Ceiling(_duration / 0.01)));
         var simClock = Stopwatch.StartNew();
-        double done = 0;
-        for (int c = 0; c < chunks; c++)
-        {
-            ctx.Cancellation.ThrowIfCancellationRequested();
-            double t = c == chunks - 1 ? _duration - done : _duration / chunks;
-            net.Run(t); done += t;
-            ctx.Progress("simulate", c + 1, chunks);
-        }
+        _sim.Run(net, ctx, "simulate");
         double simulate = simClock.Elapsed.TotalSeconds;
 
         ctx.Counters.Add(net.Counters);
         ctx.Inferences = 1;
         ctx.Metric("build_seconds", build);
         ctx.Metric("simulate_seconds", simulate);
-        ctx.Metric("real_time_factor", simulate / _duration);
+        ctx.Metric("real_time_factor", simulate / _sim.Duration);
         ctx.Metric("spikes", spikeMon.Values.Sum(m => m.Count));
         ctx.Metric("synaptic_events", net.Counters[Energy.Op.SynapticEvent]);
-        long firstStep = (long)Math.Round(_statsFrom / _dt);
         foreach (var p in _pops)
         {
             var m = spikeMon[p.Name];
-            var (rate, cv) = Statistics(m, firstStep);
+            var (rate, cv) = _sim.RateAndCv(m, _cvMinSpikes);
             ctx.Metric($"mean_rate_hz/{p.Name}", rate);
             if (p.Model != "poisson") ctx.Metric($"cv_isi/{p.Name}", cv);
-            ctx.Summary.Add($"{p.Name}: {p.Size:N0} {p.Model} neurons, mean rate {rate:F2} Hz, CV of ISI {cv:F2} (from {Quantity.Format(_statsFrom, "s")}).");
+            ctx.Summary.Add($"{p.Name}: {p.Size:N0} {p.Model} neurons, mean rate {rate:F2} Hz, CV of ISI {cv:F2} (from {Quantity.Format(_sim.StatisticsFrom, "s")}).");
         }
-        ctx.Summary.Add($"Simulated {Quantity.Format(_duration, "s")} at dt = {Quantity.Format(_dt, "s")} in {simulate:F2} s on {_threads} thread(s) (build {build:F2} s).");
+        ctx.Summary.Add($"Simulated {Quantity.Format(_sim.Duration, "s")} at dt = {Quantity.Format(_sim.Dt, "s")} in {simulate:F2} s on {_sim.Threads} thread(s) (build {build:F2} s).");
 
         foreach (var p in _pops)
         {
@@ -401,31 +385,6 @@ public sealed class SpikingNetworkExperiment : IExperiment
     }
 
     private static double Average(ReadOnlySpan<float> w) { double s = 0; foreach (var x in w) s += x; return s / w.Length; }
-
-    /// <summary>Mean rate and mean CV of ISI over spikes at or after <paramref name="firstStep"/>.</summary>
-    private (double Rate, double Cv) Statistics(SpikeMonitor m, long firstStep)
-    {
-        var trains = m.TrainsPerNeuron();
-        double t0 = firstStep * _dt, span = _duration - t0;
-        long count = 0; double cvSum = 0; int cvN = 0;
-        foreach (var train in trains)
-        {
-            int start = 0;
-            while (start < train.Length && train[start] < t0 - 1e-12) start++;
-            int n = train.Length - start;
-            count += n;
-            if (n >= _cvMinSpikes)
-            {
-                double mean = 0, sq = 0; int k = n - 1;
-                for (int i = start + 1; i < train.Length; i++) mean += train[i] - train[i - 1];
-                mean /= k;
-                for (int i = start + 1; i < train.Length; i++) { double d = train[i] - train[i - 1] - mean; sq += d * d; }
-                double sd = Math.Sqrt(sq / Math.Max(1, k - 1));
-                if (mean > 0) { cvSum += sd / mean; cvN++; }
-            }
-        }
-        return (count / (m.Population.Count * span), cvN > 0 ? cvSum / cvN : double.NaN);
-    }
 
     private static RasterFigure Raster(SpikeMonitor m, string pop, int neurons)
     {

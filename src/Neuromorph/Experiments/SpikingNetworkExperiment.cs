@@ -30,6 +30,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
     private readonly List<DriveSpec> _drives = [];
     private readonly List<StimSpec> _stims = [];
     private readonly int _rasterNeurons, _cvMinSpikes;
+    private readonly bool _exportSpikes;
     private readonly double _rateBin;
     private readonly (string Pop, string Var, int[] Neurons)? _trace;
 
@@ -152,6 +153,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
         _rasterNeurons = report.GetInt("raster_neurons", 400, 1);
         _rateBin = report.GetQuantity("rate_bin", Dimension.Time, 5e-3, 0, 10, minExclusive: true);
         _cvMinSpikes = report.GetInt("cv_min_spikes", 5, 2);
+        _exportSpikes = report.GetBool("export_spikes", false);
         if (report.Has("trace"))
         {
             var t = report.Section("trace");
@@ -353,6 +355,13 @@ public sealed class SpikingNetworkExperiment : IExperiment
         }
         ctx.Summary.Add($"Simulated {Quantity.Format(_sim.Duration, "s")} at dt = {Quantity.Format(_sim.Dt, "s")} in {simulate:F2} s on {_sim.Threads} thread(s) (build {build:F2} s).");
 
+        if (_exportSpikes)
+            foreach (var p in _pops)
+            {
+                // spikes-<pop>.csv (time, neuron) and spikes-<pop>.bin (per-step CSR, SpikeMonitor.ReadBinary reads it back).
+                spikeMon[p.Name].WriteCsv(Path.Combine(ctx.RunDirectory, $"spikes-{p.Name}.csv"));
+                spikeMon[p.Name].WriteBinary(Path.Combine(ctx.RunDirectory, $"spikes-{p.Name}.bin"));
+            }
         foreach (var p in _pops)
         {
             var m = spikeMon[p.Name];

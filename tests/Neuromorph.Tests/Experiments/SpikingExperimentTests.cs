@@ -102,4 +102,30 @@ public class SpikingExperimentTests
         Assert.True(r.Metrics["spikes/tonic-spiking"] >= 4);
         Assert.True(r.Metrics["spikes/tonic-bursting"] > r.Metrics["spikes/tonic-spiking"]);
     }
+
+    [Fact]
+    public void SpikesExportAsCsvAndBinaryThatReadBack()
+    {
+        var dir = Directory.CreateTempSubdirectory("nm-spk").FullName;
+        var file = Path.Combine(dir, "exp.yaml");
+        File.WriteAllText(file, """
+            name: export
+            experiment: spiking-network
+            simulation: { duration: 200 ms, threads: 1 }
+            network:
+              populations:
+                - { name: src, model: poisson, size: 50, rate: 30 Hz }
+            report: { export_spikes: true }
+            """);
+        var run = Path.Combine(dir, "run");
+        var rec = ExperimentRunner.Run(new RunOptions { ConfigPath = file, RunDirectory = run }, new Quiet(), TestContext.Current.CancellationToken).Record;
+        var (dt, _, pointers, neurons) = Neuromorph.Spiking.SpikeMonitor.ReadBinary(Path.Combine(run, "spikes-src.bin"));
+        Assert.Equal(1e-4, dt, 1e-15);
+        Assert.Equal((long)rec.Metrics["spikes"], neurons.Length);
+        Assert.Equal(neurons.Length, pointers[^1]);
+        var csv = File.ReadAllLines(Path.Combine(run, "spikes-src.csv"));
+        Assert.Equal("time_s,neuron", csv[0]);
+        Assert.Equal(neurons.Length, csv.Length - 1);
+        Assert.All(neurons, n => Assert.InRange(n, 0, 49));
+    }
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: Neuromorph against the reference tools on the same machine, in one
+# sitting, alternating repetitions so background load hits both alike. Prints a Markdown table
+# of medians and keeps every raw result under $OUT (default bench-results/).
+#
+#   bench/compare.sh cuba|devices|all [REPS]
+#
+# Needs the reference scripts (../shared/baselines, or BASELINES=DIR) and, for the references,
+# the Debian packages named in their README: python3-brian python3-torch libopenblas0-openmp
+# python3-numpy python3-scipy.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+base="${BASELINES:-$here/../shared/baselines}"
+out="${OUT:-$here/bench-results}"
+what="${1:-all}"; reps="${2:-5}"
+py=/usr/bin/python3
+mkdir -p "$out"
+cd "$here"
+./neuromorph --help >/dev/null   # build once, outside the timings
+
+cuba() {
+  # Brian2 2.5.1 C++ standalone (code generated and compiled once; the binary's loop time is read)
+  # against `neuromorph bench cuba`, 4,000 neurons, 1 s, dt 0.1 ms, on 1 and 2 threads.
+  for t in 1 2; do
+    bt=$([ "$t" = 1 ] && echo 0 || echo "$t")   # brian_bench: 0 = no OpenMP (one thread)
+    "$py" "$base/brian_bench.py" --model cuba --N 4000 --T 1 --mode standalone --reps 1 --threads "$bt" --dir "/tmp/nm_brian_cuba_t$t" > /dev/null 2>&1 || true
+    for r in $(seq 1 "$reps"); do
+      ./neuromorph bench cuba --neurons 4000 --duration 1s --threads "$t" --json "$out/cuba-neuromorph-t$t-$r.json" > /dev/null
+      "$py" "$base/brian_bench.py" --model cuba --N 4000 --T 1 --mode standalone --reps 1 --threads "$bt" --dir "/tmp/nm_brian_cuba_t$t" 2>/dev/null \
+        | sed -n 's/^RESULT //p' > "$out/cuba-brian-t$t-$r.json"
+    done
+  done
+}
+
+devices() {
+  for r in $(seq 1 "$reps"); do
+    ./neuromorph bench devices --devices 10000000 --pulses 5 --threads 2 --json "$out/devices-t2-$r.json" > /dev/null
+  done
+}
+
+case "$what" in
+  cuba) cuba ;;
+  devices) devices ;;
+  all) cuba; devices ;;
+  *) echo "usage: bench/compare.sh cuba|devices|all [REPS]" >&2; exit 2 ;;
+esac
+
+"$py" - "$out" <<'PY'
+import glob, json, os, statistics, sys
+out = sys.argv[1]
+def load(pattern):
+    vals = []
+    for f in sorted(glob.glob(os.path.join(out, pattern))):
+        try:
+            with open(f) as fh: vals.append(json.loads(fh.read().strip().splitlines()[-1]))
+        except (ValueError, IndexError): pass
+    return vals
+rows = []
+for t in (1, 2):
+    nm = [d["figures"]["simulate_seconds"] for d in load(f"cuba-neuromorph-t{t}-*.json")]
+    br = [d["loop_s"] for d in load(f"cuba-brian-t{t}-*.json")]
+    if nm and br:
+        a, b = statistics.median(nm), statistics.median(br)
+        rows.append(f"| CUBA 4,000 neurons, 1 s, {t} thread{'s' if t > 1 else ''} | {a:.4f} s (n={len(nm)}, min {min(nm):.4f}) | {b:.4f} s (n={len(br)}, min {min(br):.4f}) | {b / a:.2f}x |")
+dev = [d["figures"]["device_updates_per_second"] for d in load("devices-t2-*.json")]
+if dev:
+    rows.append(f"| one noisy pulse to 10,000,000 devices, 2 threads | {statistics.median(dev):.3g} updates/s (n={len(dev)}, max {max(dev):.3g}) | — | — |")
+print("| benchmark | Neuromorph (median) | reference (median) | reference / Neuromorph |")
+print("|---|---|---|---|")
+print("\n".join(rows))
+PY

@@ -186,3 +186,30 @@ public class NetworkTests
         finally { dir.Delete(true); }
     }
 }
+
+public class AutapseTests
+{
+    [Theory]
+    [InlineData("p")]
+    [InlineData("in")]
+    [InlineData("out")]
+    [InlineData("all")]
+    public void NoAutapsesAcrossOverlappingRanges(string kind)
+    {
+        var net = new Network();
+        var a = net.AddLif("a", 100, new LifParameters());
+        Connectivity c = kind switch
+        {
+            "p" => Connectivity.FixedProbability(0.9), "in" => Connectivity.FixedInDegree(50), "out" => Connectivity.FixedOutDegree(50), _ => Connectivity.AllToAll(),
+        };
+        var q = net.Connect(new NeuronRange(a, 20, 80), new NeuronRange(a, 10, 60), c with { AllowAutapses = false }, new SynapseSpec());
+        net.Build();
+        for (int i = 0; i < 80; i++)
+            for (int s = q.RowPointers[i]; s < q.RowPointers[i + 1]; s++)
+            {
+                Assert.NotEqual(20 + i, q.Targets[s]);
+                Assert.InRange(q.Targets[s], 10, 69);
+            }
+        Assert.True(q.SynapseCount > 1000);
+    }
+}

@@ -213,3 +213,32 @@ public class AutapseTests
         Assert.True(q.SynapseCount > 1000);
     }
 }
+
+public class BenchmarkApiTests
+{
+    [Theory]
+    [InlineData("cuba")]
+    [InlineData("coba")]
+    [InlineData("brunel")]
+    public void RunReportsConsistentNumbers(string model)
+    {
+        var r = SpikingBenchmarks.Run(model, 1000, 0.1, 1);
+        Assert.Equal(model, r.Model);
+        Assert.Equal(1000, r.Neurons);
+        Assert.InRange(r.Synapses, 70_000, 90_000);      // p = 80/N: mean in-degree 80
+        Assert.True(r.Spikes > 0 && r.SynapticEvents > r.Spikes);
+        Assert.Equal(r.SimulateSeconds / r.Duration, r.RealTimeFactor, 12);
+        Assert.Equal(r.SynapticEvents / r.SimulateSeconds, r.SynapticEventsPerSecond, 6);
+        Assert.Equal(r.Spikes / (1000 * 0.1), r.MeanRateHz, 9);
+        Assert.True(r.PeakMemoryBytes > 0 && r.BuildSeconds > 0);
+    }
+
+    [Fact]
+    public void UnknownModelAndBadSizesFailLoudly()
+    {
+        Assert.Contains("cuba", Assert.Throws<ArgumentException>(() => SpikingBenchmarks.Run("hh", 100, 0.1)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpikingBenchmarks.Run("cuba", 1, 0.1));
+        Assert.Equal(0.02, SpikingBenchmarks.ConnectionProbability(4000));
+        Assert.Equal(80.0 / 100_000, SpikingBenchmarks.ConnectionProbability(100_000));
+    }
+}

@@ -40,6 +40,21 @@ public class NetworkTests
     }
 
     [Fact]
+    public void CobaHHSpikesAreIdenticalOnOneAndTwoThreads()
+    {
+        int[] Run(int threads)
+        {
+            var (net, pop) = SpikingBenchmarks.BuildCobaHH(1000, threads, seed: 4);
+            var mon = net.MonitorSpikes(pop);
+            net.Run(0.1);
+            return mon.NeuronIndices.ToArray();
+        }
+        var a = Run(1);
+        Assert.True(a.Length > 100, $"{a.Length} spikes");
+        Assert.Equal(a, Run(2));
+    }
+
+    [Fact]
     public void CubaBenchmarkRateAndIrregularity()
     {
         // Brette et al. (2007) benchmark 2 / Brian2 examples/CUBA.py, 4,000 neurons, 1 s.

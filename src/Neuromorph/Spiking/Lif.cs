@@ -125,14 +125,17 @@ public static class LifPresets
     };
 
     /// <summary>
-    /// Adaptive LIF of Bellec et al. (2020): τ_m = 20 ms, τ_a = 200 ms (their range 200 ms–2 s),
-    /// β = 1.8 mV per unit of a (scaled threshold adaptation), reset by subtraction, t_ref = 2 ms;
-    /// potentials from rest with v_th = 10 mV.
+    /// Adaptive LIF of the LSNN of Bellec et al. (2018, "Long short-term memory and learning-to-learn
+    /// in networks of spiking neurons", NeurIPS): threshold A = b⁰ + β·b with b⁰ = 0.01 (here 10 mV
+    /// above rest), β = 1.8 (V per unit of b), b decaying with τ_a = 200 ms and jumping by 1 − ρ
+    /// (ρ = e^{−1 ms/τ_a}, their 1 ms step) at each spike; τ_m = 20 ms, reset by subtraction,
+    /// t_ref = 2 ms. The same threshold form is the ALIF of Bellec et al. (2020).
     /// </summary>
-    public static LifParameters Bellec2020Alif => new()
+    public static LifParameters Bellec2018Lsnn => new()
     {
         TauMembrane = 20e-3, RestingPotential = 0.0, Threshold = 10e-3, Reset = 0.0, Refractory = 2e-3,
-        ResetMode = ResetMode.Subtract, AdaptationStrength = 1.8e-3, TauAdaptation = 200e-3, AdaptationIncrement = 1.0,
+        ResetMode = ResetMode.Subtract, AdaptationStrength = 1.8, TauAdaptation = 200e-3,
+        AdaptationIncrement = 1 - Math.Exp(-1e-3 / 200e-3),
     };
 
     /// <summary>

@@ -152,6 +152,15 @@ public class NetworkTests
     }
 
     [Fact]
+    public void MillionNeuronCubaEstimateFitsTheBudget()
+    {
+        // 1,000,000 neurons with 80 synapses each must fit in 24 GiB (measured peak: 0.75 GiB, docs/spiking.md).
+        var (net, _) = SpikingBenchmarks.BuildCuba(1_000_000);
+        long bytes = net.EstimateMemoryBytes();
+        Assert.InRange(bytes, 80_000_000L * 8, 24L << 30);
+    }
+
+    [Fact]
     public void PoissonGroupFiresAtItsRate()
     {
         var net = new Network(dt: 1e-4, threads: 2);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -150,7 +149,6 @@ public sealed class HodgkinHuxleyPopulation : Population
         return (vn, Gate(m, am, bm, dt), Gate(h, ah, bh, dt), Gate(n, an, bn, dt));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Update(long step, int slot, int start, int end, Span<int> spikes)
     {
         ApplyInjections(step, Owner!.Dt, slot, start, end);
@@ -191,7 +189,6 @@ public sealed class HodgkinHuxleyPopulation : Population
         return xinf + (x - xinf) * Vector256.Exp(s * minusDt);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int UpdateVector(int k, int off, float[] re, float[] ri, float[]? rc, Span<int> spikes, int cnt)
     {
         var p = Parameters;

@@ -243,7 +243,6 @@ public sealed class LifPopulation : Population
         return tauX / (tauX - tauM) * (Math.Exp(-h / tauX) - Math.Exp(-h / tauM));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Update(long step, int slot, int start, int end, Span<int> spikes)
     {
         var p = Parameters;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Neuromorph.Energy;
 
@@ -299,7 +298,6 @@ public sealed class Network
     /// only when serial work must not overlap: short-term plasticity (before delivery),
     /// state monitors and plasticity rules (after it).
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Worker(int k, long start, long steps, bool hasStp, bool hasRules, bool stateMonitors, SpinBarrier? barrier, long[] spikeCounts, long[] eventCounts)
     {
         int sense = 0;

@@ -302,7 +302,6 @@ public sealed class Projection
     }
 
     /// <summary>Delivers this step's presynaptic spikes to target partition <paramref name="part"/>; returns synaptic events.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal long Deliver(long step, int part, int[][] chunkSpikes, int[] chunkCounts, ulong seed)
     {
         var post = Target.Population;

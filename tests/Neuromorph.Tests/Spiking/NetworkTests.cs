@@ -40,6 +40,22 @@ public class NetworkTests
     }
 
     [Fact]
+    public void BrunelWithPoissonDriveAndDelaysIsIdenticalOnOneAndTwoThreads()
+    {
+        int[] Run(int threads)
+        {
+            var (net, pop) = SpikingBenchmarks.BuildBrunel(2000, threads, seed: 8);
+            var mon = net.MonitorSpikes(pop);
+            net.Run(0.1);
+            Assert.Equal(16, pop.RingSlots);   // 1.5 ms delay = 15 steps, plus the current slot
+            return mon.NeuronIndices.ToArray();
+        }
+        var a = Run(1);
+        Assert.True(a.Length > 1000, $"{a.Length} spikes");
+        Assert.Equal(a, Run(2));
+    }
+
+    [Fact]
     public void CobaHHSpikesAreIdenticalOnOneAndTwoThreads()
     {
         int[] Run(int threads)

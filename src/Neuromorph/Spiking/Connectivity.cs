@@ -28,8 +28,21 @@ public abstract record Connectivity
     /// <summary>Expected number of synapses, for the memory estimate.</summary>
     internal abstract long ExpectedSynapses(int nPre, int nPost);
 
-    /// <summary>Builds the CSR (row pointers by source, targets ascending within a row).</summary>
-    internal abstract (int[] RowPtr, int[] Targets) Build(int nPre, int nPost, bool samePopulation, ulong seed, uint component);
+    /// <summary>
+    /// Builds the CSR (row pointers by source, targets ascending within a row). When source and
+    /// target ranges lie in the same population, <paramref name="selfOffset"/> is
+    /// source.Start − target.Start, so source i and target i + selfOffset are the same neuron;
+    /// otherwise null.
+    /// </summary>
+    internal abstract (int[] RowPtr, int[] Targets) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component);
+
+    /// <summary>The target index that is source i itself, or −1 (autapses allowed or not in range).</summary>
+    private protected int Self(int? selfOffset, int i, int nPost)
+    {
+        if (AllowAutapses || selfOffset is not int off) return -1;
+        int j = i + off;
+        return j >= 0 && j < nPost ? j : -1;
+    }
 
     internal static (int[], int[]) FromRows(int nPre, Func<int, int> count, Action<int, Span<int>> fill)
     {
@@ -59,23 +72,22 @@ internal sealed record FixedProbabilityRule : Connectivity
     public double P { get; }
     internal override long ExpectedSynapses(int nPre, int nPost) => (long)Math.Ceiling(P * nPre * (double)nPost);
 
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
         double logq = Math.Log(1 - P);
-        bool skipSelf = same && !AllowAutapses;
         // Geometric skipping: the gap to the next connected target is ⌊ln u / ln(1−p)⌋, which
         // reproduces independent Bernoulli(p) trials in O(number of synapses).
         int Walk(int i, Span<int> dst)
         {
             if (P == 0) return 0;
             var rng = new RandomStream(seed, component, (uint)i);
-            int n = 0;
+            int n = 0, self = Self(selfOffset, i, nPost);
             long j = -1;
             while (true)
             {
                 if (P < 1) j += 1 + (long)Math.Floor(Math.Log(rng.NextDouble()) / logq); else j++;
                 if (j >= nPost) break;
-                if (skipSelf && j == i) continue;
+                if (j == self) continue;
                 if (!dst.IsEmpty) dst[n] = (int)j;
                 n++;
             }
@@ -90,16 +102,16 @@ internal sealed record FixedOutDegreeRule : Connectivity
     public FixedOutDegreeRule(int k) { if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, "out-degree must be ≥ 0"); K = k; }
     public int K { get; }
     internal override long ExpectedSynapses(int nPre, int nPost) => (long)nPre * K;
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
-        bool skipSelf = same && !AllowAutapses;
-        int avail = skipSelf ? nPost - 1 : nPost;
-        if (K > avail) throw new ArgumentException($"fixed out-degree {K} exceeds the {avail} available targets");
+        int minAvail = !AllowAutapses && selfOffset != null ? nPost - 1 : nPost;
+        if (K > minAvail) throw new ArgumentException($"fixed out-degree {K} exceeds the {minAvail} available targets");
         return FromRows(nPre, _ => K, (i, dst) =>
         {
             var rng = new RandomStream(seed, component, (uint)i);
-            SampleDistinct(ref rng, avail, dst);
-            if (skipSelf) for (int t = 0; t < dst.Length; t++) if (dst[t] >= i) dst[t]++;
+            int self = Self(selfOffset, i, nPost);
+            SampleDistinct(ref rng, self >= 0 ? nPost - 1 : nPost, dst);
+            if (self >= 0) for (int t = 0; t < dst.Length; t++) if (dst[t] >= self) dst[t]++;
             dst.Sort();
         });
     }
@@ -131,19 +143,20 @@ internal sealed record FixedInDegreeRule : Connectivity
     public FixedInDegreeRule(int k) { if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, "in-degree must be ≥ 0"); K = k; }
     public int K { get; }
     internal override long ExpectedSynapses(int nPre, int nPost) => (long)nPost * K;
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
-        bool skipSelf = same && !AllowAutapses;
-        int avail = skipSelf ? nPre - 1 : nPre;
-        if (K > avail) throw new ArgumentException($"fixed in-degree {K} exceeds the {avail} available sources");
+        int minAvail = !AllowAutapses && selfOffset != null ? nPre - 1 : nPre;
+        if (K > minAvail) throw new ArgumentException($"fixed in-degree {K} exceeds the {minAvail} available sources");
+        int? inverse = selfOffset is int o ? -o : null;   // target j is source j − offset
         // Draw the sources of each target, then transpose to rows by source.
         var src = new int[(long)nPost * K];
         Parallel.For(0, nPost, j =>
         {
             var rng = new RandomStream(seed, component, (uint)j);
             var dst = src.AsSpan(j * K, K);
-            FixedOutDegreeRule.SampleDistinct(ref rng, avail, dst);
-            if (skipSelf) for (int t = 0; t < K; t++) if (dst[t] >= j) dst[t]++;
+            int self = Self(inverse, j, nPre);
+            FixedOutDegreeRule.SampleDistinct(ref rng, self >= 0 ? nPre - 1 : nPre, dst);
+            if (self >= 0) for (int t = 0; t < K; t++) if (dst[t] >= self) dst[t]++;
         });
         var rowPtr = new int[nPre + 1];
         foreach (int s in src) rowPtr[s + 1]++;
@@ -159,10 +172,10 @@ internal sealed record FixedInDegreeRule : Connectivity
 internal sealed record OneToOneRule : Connectivity
 {
     internal override long ExpectedSynapses(int nPre, int nPost) => nPre;
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
         if (nPre != nPost) throw new ArgumentException($"one-to-one needs equal sizes (source {nPre}, target {nPost})");
-        if (same && !AllowAutapses) return (new int[nPre + 1], []);
+        if (selfOffset == 0 && !AllowAutapses) return (new int[nPre + 1], []);
         var rowPtr = new int[nPre + 1];
         for (int i = 0; i <= nPre; i++) rowPtr[i] = i;
         var t = new int[nPre];
@@ -174,13 +187,12 @@ internal sealed record OneToOneRule : Connectivity
 internal sealed record AllToAllRule : Connectivity
 {
     internal override long ExpectedSynapses(int nPre, int nPost) => (long)nPre * nPost;
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
-        bool skipSelf = same && !AllowAutapses;
-        return FromRows(nPre, i => skipSelf ? nPost - 1 : nPost, (i, dst) =>
+        return FromRows(nPre, i => Self(selfOffset, i, nPost) >= 0 ? nPost - 1 : nPost, (i, dst) =>
         {
-            int m = 0;
-            for (int j = 0; j < nPost; j++) if (!(skipSelf && j == i)) dst[m++] = j;
+            int m = 0, self = Self(selfOffset, i, nPost);
+            for (int j = 0; j < nPost; j++) if (j != self) dst[m++] = j;
         });
     }
 }
@@ -196,7 +208,7 @@ internal sealed record ExplicitRule : Connectivity
     public int[] Sources { get; }
     public int[] Targets { get; }
     internal override long ExpectedSynapses(int nPre, int nPost) => Sources.Length;
-    internal override (int[], int[]) Build(int nPre, int nPost, bool same, ulong seed, uint component)
+    internal override (int[], int[]) Build(int nPre, int nPost, int? selfOffset, ulong seed, uint component)
     {
         var rowPtr = new int[nPre + 1];
         for (int k = 0; k < Sources.Length; k++)

@@ -125,14 +125,17 @@ public static class LifPresets
     };
 
     /// <summary>
-    /// Adaptive LIF of Bellec et al. (2020): τ_m = 20 ms, τ_a = 200 ms (their range 200 ms–2 s),
-    /// β = 1.8 mV per unit of a (scaled threshold adaptation), reset by subtraction, t_ref = 2 ms;
-    /// potentials from rest with v_th = 10 mV.
+    /// Adaptive LIF of the LSNN of Bellec et al. (2018, "Long short-term memory and learning-to-learn
+    /// in networks of spiking neurons", NeurIPS): threshold A = b⁰ + β·b with b⁰ = 0.01 (here 10 mV
+    /// above rest), β = 1.8 (V per unit of b), b decaying with τ_a = 200 ms and jumping by 1 − ρ
+    /// (ρ = e^{−1 ms/τ_a}, their 1 ms step) at each spike; τ_m = 20 ms, reset by subtraction,
+    /// t_ref = 2 ms. The same threshold form is the ALIF of Bellec et al. (2020).
     /// </summary>
-    public static LifParameters Bellec2020Alif => new()
+    public static LifParameters Bellec2018Lsnn => new()
     {
         TauMembrane = 20e-3, RestingPotential = 0.0, Threshold = 10e-3, Reset = 0.0, Refractory = 2e-3,
-        ResetMode = ResetMode.Subtract, AdaptationStrength = 1.8e-3, TauAdaptation = 200e-3, AdaptationIncrement = 1.0,
+        ResetMode = ResetMode.Subtract, AdaptationStrength = 1.8, TauAdaptation = 200e-3,
+        AdaptationIncrement = 1 - Math.Exp(-1e-3 / 200e-3),
     };
 
     /// <summary>
@@ -265,67 +268,20 @@ public sealed class LifPopulation : Population
 
         if (Vector256.IsHardwareAccelerated)
         {
-            var vPm = Vector256.Create(_pm); var vPe = Vector256.Create(_pe); var vPi = Vector256.Create(_pi);
-            var vKe = Vector256.Create(_ke); var vKi = Vector256.Create(_ki); var vKc = Vector256.Create(_kc);
-            var vEl = Vector256.Create(_el); var vTh = Vector256.Create(_th); var vPa = Vector256.Create(_pa);
-            var vBeta = Vector256.Create(_beta); var vGl = Vector256.Create(_gl); var vGlEl = Vector256.Create(_glEl);
-            var vEe = Vector256.Create(_ee); var vEi = Vector256.Create(_ei); var vMinusHc = Vector256.Create(-_hOverC);
-            var one = Vector256<int>.One;
-            for (; i <= end - 8; i += 8)
+            // One specialised loop per (COBA?, adaptation?, extra inputs?) so no invariant test is
+            // left inside the hot loop, whatever the JIT's profile says.
+            bool extra = hasBias || ringV != null || ringC != null;
+            i = (cond, alif, extra) switch
             {
-                nuint u = (nuint)i;
-                var e = Vector256.LoadUnsafe(ref ge, u) + Vector256.LoadUnsafe(ref re, u);
-                var h = Vector256.LoadUnsafe(ref gi, u) + Vector256.LoadUnsafe(ref ri, u);
-                Vector256<float>.Zero.StoreUnsafe(ref re, u);
-                Vector256<float>.Zero.StoreUnsafe(ref ri, u);
-                var iext = hasBias ? Vector256.LoadUnsafe(ref bias, u) : Vector256<float>.Zero;
-                if (ringC != null)
-                {
-                    ref float rc = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ringC), off);
-                    iext += Vector256.LoadUnsafe(ref rc, u);
-                    Vector256<float>.Zero.StoreUnsafe(ref rc, u);
-                }
-                var vv = Vector256.LoadUnsafe(ref v, u);
-                Vector256<float> vn;
-                if (!cond)
-                {
-                    vn = vEl + (vv - vEl) * vPm + e * vKe + h * vKi + iext * vKc;
-                }
-                else
-                {
-                    var gt = vGl + e + h;
-                    var vinf = (vGlEl + e * vEe + h * vEi + iext) / gt;
-                    vn = vinf + (vv - vinf) * Vector256.Exp(gt * vMinusHc);
-                }
-                if (ringV != null)
-                {
-                    ref float rv = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ringV), off);
-                    vn += Vector256.LoadUnsafe(ref rv, u);
-                    Vector256<float>.Zero.StoreUnsafe(ref rv, u);
-                }
-                var rr = Vector256.LoadUnsafe(ref refr, u);
-                var free = Vector256.Equals(rr, Vector256<int>.Zero).AsSingle();
-                vv = Vector256.ConditionalSelect(free, vn, vv);
-                (e * vPe).StoreUnsafe(ref ge, u);
-                (h * vPi).StoreUnsafe(ref gi, u);
-                Vector256.Max(rr - one, Vector256<int>.Zero).StoreUnsafe(ref refr, u);
-                var thr = vTh;
-                if (alif)
-                {
-                    var av = Vector256.LoadUnsafe(ref aa, u) * vPa;
-                    av.StoreUnsafe(ref aa, u);
-                    thr += vBeta * av;
-                }
-                vv.StoreUnsafe(ref v, u);
-                uint mask = Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(vv, thr) & free);
-                while (mask != 0)
-                {
-                    int k = i + BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    Fire(k, sub);
-                    spikes[n++] = k;
-                }
-            }
+                (false, false, false) => VectorLoop<No, No, No>(start, end, off, spikes, ref n, hasBias, sub),
+                (false, false, true) => VectorLoop<No, No, Yes>(start, end, off, spikes, ref n, hasBias, sub),
+                (false, true, false) => VectorLoop<No, Yes, No>(start, end, off, spikes, ref n, hasBias, sub),
+                (false, true, true) => VectorLoop<No, Yes, Yes>(start, end, off, spikes, ref n, hasBias, sub),
+                (true, false, false) => VectorLoop<Yes, No, No>(start, end, off, spikes, ref n, hasBias, sub),
+                (true, false, true) => VectorLoop<Yes, No, Yes>(start, end, off, spikes, ref n, hasBias, sub),
+                (true, true, false) => VectorLoop<Yes, Yes, No>(start, end, off, spikes, ref n, hasBias, sub),
+                _ => VectorLoop<Yes, Yes, Yes>(start, end, off, spikes, ref n, hasBias, sub),
+            };
         }
         for (; i < end; i++)
         {
@@ -356,6 +312,83 @@ public sealed class LifPopulation : Population
         return n;
     }
 
+    private int VectorLoop<TCond, TAlif, TExtra>(int start, int end, int off, Span<int> spikes, ref int n, bool hasBias, bool sub)
+        where TCond : struct, IFlag where TAlif : struct, IFlag where TExtra : struct, IFlag
+    {
+        int i = start;
+        var ringV = Rings[2]; var ringC = Rings[3];
+        ref float v = ref MemoryMarshal.GetArrayDataReference(V);
+        ref float ge = ref MemoryMarshal.GetArrayDataReference(Ge);
+        ref float gi = ref MemoryMarshal.GetArrayDataReference(Gi);
+        ref float aa = ref MemoryMarshal.GetArrayDataReference(A);
+        ref float bias = ref MemoryMarshal.GetArrayDataReference(Bias);
+        ref int refr = ref MemoryMarshal.GetArrayDataReference(RefractoryLeft);
+        ref float re = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Rings[0]!), off);
+        ref float ri = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Rings[1]!), off);
+        var vPm = Vector256.Create(_pm); var vPe = Vector256.Create(_pe); var vPi = Vector256.Create(_pi);
+        var vKe = Vector256.Create(_ke); var vKi = Vector256.Create(_ki); var vKc = Vector256.Create(_kc);
+        var vEl = Vector256.Create(_el); var vTh = Vector256.Create(_th); var vPa = Vector256.Create(_pa);
+        var vBeta = Vector256.Create(_beta); var vGl = Vector256.Create(_gl); var vGlEl = Vector256.Create(_glEl);
+        var vEe = Vector256.Create(_ee); var vEi = Vector256.Create(_ei); var vMinusHc = Vector256.Create(-_hOverC);
+        var one = Vector256<int>.One;
+        for (; i <= end - 8; i += 8)
+        {
+            nuint u = (nuint)i;
+            var e = Vector256.LoadUnsafe(ref ge, u) + Vector256.LoadUnsafe(ref re, u);
+            var h = Vector256.LoadUnsafe(ref gi, u) + Vector256.LoadUnsafe(ref ri, u);
+            Vector256<float>.Zero.StoreUnsafe(ref re, u);
+            Vector256<float>.Zero.StoreUnsafe(ref ri, u);
+            var iext = TExtra.On && hasBias ? Vector256.LoadUnsafe(ref bias, u) : Vector256<float>.Zero;
+            if (TExtra.On && ringC != null)
+            {
+                ref float rc = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ringC), off);
+                iext += Vector256.LoadUnsafe(ref rc, u);
+                Vector256<float>.Zero.StoreUnsafe(ref rc, u);
+            }
+            var vv = Vector256.LoadUnsafe(ref v, u);
+            Vector256<float> vn;
+            if (!TCond.On)
+            {
+                vn = vEl + (vv - vEl) * vPm + e * vKe + h * vKi + iext * vKc;
+            }
+            else
+            {
+                var gt = vGl + e + h;
+                var vinf = (vGlEl + e * vEe + h * vEi + iext) / gt;
+                vn = vinf + (vv - vinf) * Vector256.Exp(gt * vMinusHc);
+            }
+            if (TExtra.On && ringV != null)
+            {
+                ref float rv = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ringV), off);
+                vn += Vector256.LoadUnsafe(ref rv, u);
+                Vector256<float>.Zero.StoreUnsafe(ref rv, u);
+            }
+            var rr = Vector256.LoadUnsafe(ref refr, u);
+            var free = Vector256.Equals(rr, Vector256<int>.Zero).AsSingle();
+            vv = Vector256.ConditionalSelect(free, vn, vv);
+            (e * vPe).StoreUnsafe(ref ge, u);
+            (h * vPi).StoreUnsafe(ref gi, u);
+            Vector256.Max(rr - one, Vector256<int>.Zero).StoreUnsafe(ref refr, u);
+            var thr = vTh;
+            if (TAlif.On)
+            {
+                var av = Vector256.LoadUnsafe(ref aa, u) * vPa;
+                av.StoreUnsafe(ref aa, u);
+                thr += vBeta * av;
+            }
+            vv.StoreUnsafe(ref v, u);
+            uint mask = Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(vv, thr) & free);
+            while (mask != 0)
+            {
+                int k = i + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                Fire(k, sub);
+                spikes[n++] = k;
+            }
+        }
+        return i;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Fire(int k, bool sub)
     {
@@ -364,3 +397,8 @@ public sealed class LifPopulation : Population
         if (_beta != 0f) A[k] += _da;
     }
 }
+
+/// <summary>A compile-time boolean for specialising generic kernels (the JIT removes dead branches per instantiation).</summary>
+internal interface IFlag { static abstract bool On { get; } }
+internal readonly struct Yes : IFlag { public static bool On => true; }
+internal readonly struct No : IFlag { public static bool On => false; }

@@ -21,6 +21,8 @@ public abstract class Monitor
     internal Network? Net;
 
     internal virtual void Begin(Network net, long steps) { Net = net; Dt = net.Dt; }
+    /// <summary>Whether recording reads neuron state (then the simulator keeps other threads from advancing meanwhile).</summary>
+    internal virtual bool ReadsState => false;
     internal abstract void Record(long step);
     internal virtual void End() { }
 
@@ -233,6 +235,8 @@ public sealed class StateMonitor : Monitor
     public ReadOnlySpan<int> Neurons => _neurons;
     /// <summary>Number of samples.</summary>
     public long SampleCount => _samples;
+
+    internal override bool ReadsState => true;
 
     internal override void Begin(Network net, long steps)
     {

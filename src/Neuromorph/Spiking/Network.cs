@@ -219,8 +219,12 @@ public sealed class Network
             per = (per + 7) & ~7;   // whole 256-bit vectors, so every neuron takes the same code path for any thread count
             for (int c = 0; c <= k; c++) bounds[c] = Math.Min(pop.Count, c * per);
             bounds[k] = pop.Count;
-            var ps = new PopSpikes { Bounds = bounds, Chunk = new int[k][], Counts = new int[k], Merged = new int[pop.Count] };
-            for (int c = 0; c < k; c++) ps.Chunk[c] = new int[Math.Max(1, bounds[c + 1] - bounds[c])];
+            var ps = new PopSpikes { Bounds = bounds, Merged = new int[pop.Count] };
+            for (int b = 0; b < 2; b++)
+            {
+                ps.Chunks[b] = new int[k][]; ps.CountsBy[b] = new int[k];
+                for (int c = 0; c < k; c++) ps.Chunks[b][c] = new int[Math.Max(1, bounds[c + 1] - bounds[c])];
+            }
             Spikes[p] = ps;
         }
         foreach (var q in _projs) q.Partition(Spikes[q.Target.Population.Id].Bounds);
@@ -250,9 +254,10 @@ public sealed class Network
         long start = Step;
         bool hasStp = _projs.Any(q => q.StpFactor != null);
         bool hasRules = _rules.Count > 0;
+        bool stateMonitors = _monitors.Any(m => m.ReadsState);
         if (k == 1)
         {
-            Worker(0, start, steps, hasStp, hasRules, null, spikeCounts, eventCounts);
+            Worker(0, start, steps, hasStp, hasRules, stateMonitors, null, spikeCounts, eventCounts);
         }
         else
         {
@@ -264,12 +269,12 @@ public sealed class Network
                 int id = t;
                 threads[t - 1] = new Thread(() =>
                 {
-                    try { Worker(id, start, steps, hasStp, hasRules, barrier, spikeCounts, eventCounts); }
+                    try { Worker(id, start, steps, hasStp, hasRules, stateMonitors, barrier, spikeCounts, eventCounts); }
                     catch (Exception e) { error ??= e; barrier.Abort(); }
                 }) { IsBackground = true, Name = $"spiking-worker-{id}" };
                 threads[t - 1].Start();
             }
-            try { Worker(0, start, steps, hasStp, hasRules, barrier, spikeCounts, eventCounts); }
+            try { Worker(0, start, steps, hasStp, hasRules, stateMonitors, barrier, spikeCounts, eventCounts); }
             catch (Exception e) { error ??= e; barrier.Abort(); }
             foreach (var th in threads) th.Join();
             if (error != null && error is not OperationCanceledException) throw new AggregateException("spiking simulation failed", error);
@@ -285,7 +290,15 @@ public sealed class Network
         foreach (var m in _monitors) m.End();
     }
 
-    private void Worker(int k, long start, long steps, bool hasStp, bool hasRules, SpinBarrier? barrier, long[] spikeCounts, long[] eventCounts)
+    /// <remarks>
+    /// Thread k updates chunk k of every population and delivers into the same neuron range, so
+    /// its own delivery of step t and its update of step t+1 need no barrier between them. Spike
+    /// buffers alternate by step parity, so a thread already updating step t+1 never overwrites
+    /// the spikes of step t that another thread is still delivering. Extra barriers are taken
+    /// only when serial work must not overlap: short-term plasticity (before delivery),
+    /// state monitors and plasticity rules (after it).
+    /// </remarks>
+    private void Worker(int k, long start, long steps, bool hasStp, bool hasRules, bool stateMonitors, SpinBarrier? barrier, long[] spikeCounts, long[] eventCounts)
     {
         int sense = 0;
         long spikes = 0, events = 0;
@@ -297,18 +310,19 @@ public sealed class Network
         for (long s = 0; s < steps; s++)
         {
             long step = start + s;
+            int par = (int)(step & 1);
             for (int p = 0; p < pops.Length; p++)
             {
                 var ps = spk[p];
                 int lo = ps.Bounds[k], hi = ps.Bounds[k + 1];
-                int n = lo < hi ? pops[p].Update(step, (int)(step % pops[p].RingSlots), lo, hi, ps.Chunk[k]) : 0;
-                ps.Counts[k] = n;
+                int n = lo < hi ? pops[p].Update(step, (int)(step % pops[p].RingSlots), lo, hi, ps.Chunks[par][k]) : 0;
+                ps.CountsBy[par][k] = n;
                 spikes += n;
             }
             barrier?.Wait(ref sense);
             if (k == 0)
             {
-                for (int p = 0; p < pops.Length; p++) spk[p].Merge();
+                for (int p = 0; p < pops.Length; p++) spk[p].Merge(par);
                 foreach (var m in monitors) m.Record(step);
                 if (hasStp)
                     foreach (var q in projs)
@@ -318,9 +332,9 @@ public sealed class Network
             foreach (var q in projs)
             {
                 var ps = spk[q.Source.Population.Id];
-                events += q.Deliver(step, k, ps.Chunk, ps.Counts, Seed);
+                events += q.Deliver(step, k, ps.Chunks[par], ps.CountsBy[par], Seed);
             }
-            barrier?.Wait(ref sense);
+            if (hasRules || stateMonitors) barrier?.Wait(ref sense);
             if (hasRules)
             {
                 if (k == 0) foreach (var r in rules) r.Step(step, this);
@@ -336,18 +350,19 @@ public sealed class Network
 internal sealed class PopSpikes
 {
     public int[] Bounds = [];
-    public int[][] Chunk = [];
-    public int[] Counts = [];
+    public readonly int[][][] Chunks = new int[2][][];   // [step parity][thread chunk]
+    public readonly int[][] CountsBy = new int[2][];
     public int[] Merged = [];
     public int MergedCount;
 
-    public void Merge()
+    public void Merge(int par)
     {
         int m = 0;
-        for (int c = 0; c < Chunk.Length; c++)
+        var chunk = Chunks[par]; var counts = CountsBy[par];
+        for (int c = 0; c < chunk.Length; c++)
         {
-            Chunk[c].AsSpan(0, Counts[c]).CopyTo(Merged.AsSpan(m));
-            m += Counts[c];
+            chunk[c].AsSpan(0, counts[c]).CopyTo(Merged.AsSpan(m));
+            m += counts[c];
         }
         MergedCount = m;
     }

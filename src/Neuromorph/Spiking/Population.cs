@@ -91,9 +91,10 @@ public abstract class Population
 
     internal void AllocateRings(int slots, bool[] used)
     {
+        long n = (long)slots * Count;
+        if (n > Array.MaxLength) throw new InsufficientMemoryException($"population '{Name}': {slots} delay slots × {Count} neurons exceed the array limit of {Array.MaxLength}; shorten the longest delay or split the population");
         RingSlots = slots;
-        for (int r = 0; r < 4; r++)
-            Rings[r] = used[r] ? new float[(long)slots * Count is var n && n > Array.MaxLength ? throw new InsufficientMemoryException($"population '{Name}': {slots} delay slots × {Count} neurons exceed the array limit") : (int)n] : null;
+        for (int r = 0; r < 4; r++) Rings[r] = used[r] ? new float[n] : null;
     }
 
     /// <summary>Adds the current injections due at this step into the Current ring slot of [start, end).</summary>

@@ -189,8 +189,8 @@ public sealed class Projection
     {
         double dt = net.Dt;
         Component = Philox.ComponentId("projection/" + Name);
-        bool same = ReferenceEquals(Source.Population, Target.Population) && Source.Start == Target.Start;
-        var (rowPtr, tgt) = Connectivity.Build(Source.Count, Target.Count, same, net.Seed, Component);
+        int? selfOffset = ReferenceEquals(Source.Population, Target.Population) ? Source.Start - Target.Start : null;
+        var (rowPtr, tgt) = Connectivity.Build(Source.Count, Target.Count, selfOffset, net.Seed, Component);
         if (Target.Start != 0) for (int s = 0; s < tgt.Length; s++) tgt[s] += Target.Start;
         RowPtr = rowPtr; Tgt = tgt;
         int n = tgt.Length;

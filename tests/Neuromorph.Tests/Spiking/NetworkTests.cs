@@ -40,6 +40,37 @@ public class NetworkTests
     }
 
     [Fact]
+    public void BrunelWithPoissonDriveAndDelaysIsIdenticalOnOneAndTwoThreads()
+    {
+        int[] Run(int threads)
+        {
+            var (net, pop) = SpikingBenchmarks.BuildBrunel(2000, threads, seed: 8);
+            var mon = net.MonitorSpikes(pop);
+            net.Run(0.1);
+            Assert.Equal(16, pop.RingSlots);   // 1.5 ms delay = 15 steps, plus the current slot
+            return mon.NeuronIndices.ToArray();
+        }
+        var a = Run(1);
+        Assert.True(a.Length > 1000, $"{a.Length} spikes");
+        Assert.Equal(a, Run(2));
+    }
+
+    [Fact]
+    public void CobaHHSpikesAreIdenticalOnOneAndTwoThreads()
+    {
+        int[] Run(int threads)
+        {
+            var (net, pop) = SpikingBenchmarks.BuildCobaHH(1000, threads, seed: 4);
+            var mon = net.MonitorSpikes(pop);
+            net.Run(0.1);
+            return mon.NeuronIndices.ToArray();
+        }
+        var a = Run(1);
+        Assert.True(a.Length > 100, $"{a.Length} spikes");
+        Assert.Equal(a, Run(2));
+    }
+
+    [Fact]
     public void CubaBenchmarkRateAndIrregularity()
     {
         // Brette et al. (2007) benchmark 2 / Brian2 examples/CUBA.py, 4,000 neurons, 1 s.
@@ -137,6 +168,15 @@ public class NetworkTests
     }
 
     [Fact]
+    public void MillionNeuronCubaEstimateFitsTheBudget()
+    {
+        // 1,000,000 neurons with 80 synapses each must fit in 24 GiB (measured peak: 0.75 GiB, docs/spiking.md).
+        var (net, _) = SpikingBenchmarks.BuildCuba(1_000_000);
+        long bytes = net.EstimateMemoryBytes();
+        Assert.InRange(bytes, 80_000_000L * 8, 24L << 30);
+    }
+
+    [Fact]
     public void PoissonGroupFiresAtItsRate()
     {
         var net = new Network(dt: 1e-4, threads: 2);
@@ -184,5 +224,61 @@ public class NetworkTests
             Assert.Equal(mon.Isis().Length, hist.Values[0].Length);
         }
         finally { dir.Delete(true); }
+    }
+}
+
+public class AutapseTests
+{
+    [Theory]
+    [InlineData("p")]
+    [InlineData("in")]
+    [InlineData("out")]
+    [InlineData("all")]
+    public void NoAutapsesAcrossOverlappingRanges(string kind)
+    {
+        var net = new Network();
+        var a = net.AddLif("a", 100, new LifParameters());
+        Connectivity c = kind switch
+        {
+            "p" => Connectivity.FixedProbability(0.9), "in" => Connectivity.FixedInDegree(50), "out" => Connectivity.FixedOutDegree(50), _ => Connectivity.AllToAll(),
+        };
+        var q = net.Connect(new NeuronRange(a, 20, 80), new NeuronRange(a, 10, 60), c with { AllowAutapses = false }, new SynapseSpec());
+        net.Build();
+        for (int i = 0; i < 80; i++)
+            for (int s = q.RowPointers[i]; s < q.RowPointers[i + 1]; s++)
+            {
+                Assert.NotEqual(20 + i, q.Targets[s]);
+                Assert.InRange(q.Targets[s], 10, 69);
+            }
+        Assert.True(q.SynapseCount > 1000);
+    }
+}
+
+public class BenchmarkApiTests
+{
+    [Theory]
+    [InlineData("cuba")]
+    [InlineData("coba")]
+    [InlineData("brunel")]
+    public void RunReportsConsistentNumbers(string model)
+    {
+        var r = SpikingBenchmarks.Run(model, 1000, 0.1, 1);
+        Assert.Equal(model, r.Model);
+        Assert.Equal(1000, r.Neurons);
+        Assert.InRange(r.Synapses, 70_000, 90_000);      // p = 80/N: mean in-degree 80
+        Assert.True(r.Spikes > 0 && r.SynapticEvents > r.Spikes);
+        Assert.Equal(r.SimulateSeconds / r.Duration, r.RealTimeFactor, 12);
+        Assert.Equal(r.SynapticEvents / r.SimulateSeconds, r.SynapticEventsPerSecond, 6);
+        Assert.Equal(r.Spikes / (1000 * 0.1), r.MeanRateHz, 9);
+        Assert.True(r.PeakMemoryBytes > 0 && r.BuildSeconds > 0);
+    }
+
+    [Fact]
+    public void UnknownModelAndBadSizesFailLoudly()
+    {
+        Assert.Contains("cuba", Assert.Throws<ArgumentException>(() => SpikingBenchmarks.Run("hh", 100, 0.1)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpikingBenchmarks.Run("cuba", 1, 0.1));
+        Assert.Equal(0.02, SpikingBenchmarks.ConnectionProbability(4000));
+        Assert.Equal(80.0 / 100_000, SpikingBenchmarks.ConnectionProbability(100_000));
     }
 }

@@ -57,7 +57,16 @@ public class NonlinearModelTests
             if (ab && !above) refTimes.Add(s * h);
             above = ab;
         }
-        var sim = Simulate(pop, i0, T, 1e-5);
+        // Nine identical neurons: 0–7 take the float32 vector path, 8 the double-precision remainder.
+        var net = new Network(1e-5);
+        var nine = net.Add(new HodgkinHuxleyPopulation("nine", 9, p));
+        net.Inject(nine, Stimulus.Step(i0, 0.0));
+        var mon = net.MonitorSpikes(nine);
+        net.Run(T);
+        var vec = mon.TimesOf(0);
+        var sim = mon.TimesOf(8);
+        Assert.Equal(sim.Length, vec.Length);
+        for (int k = 0; k < sim.Length; k++) Assert.True(Math.Abs(vec[k] - sim[k]) < 5e-5, $"vector vs scalar path, spike {k}: {vec[k]} vs {sim[k]} s");
         Assert.True(refTimes.Count >= 6, $"{refTimes.Count} reference spikes");
         Assert.InRange(sim.Length, refTimes.Count - 1, refTimes.Count);
         // Stated tolerance for exponential Euler (first order) at dt = 0.01 ms: the first five spikes

@@ -57,8 +57,18 @@ public static class Idx
             }
             if (!gz && file.Length - file.Position != total)
                 throw new InvalidDataException($"'{path}': header promises {total} bytes of data for dimensions [{string.Join(", ", dims)}], file holds {file.Length - file.Position} (truncated or corrupted)");
-            var data = new byte[total];
-            ReadExactly(s, data, path, $"{total} data bytes for dimensions [{string.Join(", ", dims)}]");
+            // Grow the buffer as bytes arrive, so a corrupted header that claims gigabytes fails on
+            // truncation instead of allocating what it claims.
+            var data = new byte[Math.Min(total, 1 << 24)];
+            int got = 0;
+            while (got < total)
+            {
+                if (got == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+                int n = s.Read(data, got, data.Length - got);
+                if (n == 0)
+                    throw new InvalidDataException($"'{path}' is truncated: header promises {total} data bytes for dimensions [{string.Join(", ", dims)}], stream ended after {got}");
+                got += n;
+            }
             if (s.ReadByte() != -1)
                 throw new InvalidDataException($"'{path}': data continue past the {total} bytes its header declares (corrupted file)");
             return new IdxFile(magic, dims, data);

@@ -82,6 +82,23 @@ public sealed class CorruptFileTests : IDisposable
     }
 
     [Fact]
+    public void GzipIdxWithAHugeClaimedSizeFailsAsTruncated()
+    {
+        // Header claims 60000 × 28 × 28 images but holds a single one.
+        var header = new byte[16 + 784];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, Idx.ImagesMagic);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 60_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(header);
+        var p = Write("claims-too-much-idx3-ubyte.gz", ms.ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(p, Idx.ImagesMagic));
+        AssertNamesFile(e, p);
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
     public void MnistLoadsFromAnyFolderOfRawIdxFiles()
     {
         Write("t10k-images-idx3-ubyte", Gunzip(Path.Combine(TestData.Bundled("mnist"), "t10k-images-idx3-ubyte.gz")));

@@ -82,7 +82,7 @@ public class SmallDatasetTests
         var set = h.ToLabeledSet(1, 2);
         Assert.Equal(12, set.ClassCount);
         Assert.All(set.Features, v => Assert.False(float.IsNaN(v)));
-        Assert.True(set.Count is > 1600 and <= 1668);
+        Assert.Equal(1668 - 10, set.Count);                         // F2 (column 5) is 0 for ten tokens, F1 never
     }
 
     [Fact]
@@ -156,10 +156,14 @@ public class DataPathsTests
     [Fact]
     public void BundledDatasetsAreFoundAndEveryKnownDatasetHasAnOfficialUrl()
     {
+        bool overridden = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DataPaths.EnvironmentVariable));
         foreach (var d in Datasets.All)
         {
             Assert.StartsWith("https://", d.DownloadUrl);
-            Assert.Equal(Path.GetFullPath(TestData.Bundled(d.Name)), Path.GetFullPath(DataPaths.Require(d)));
+            var found = DataPaths.Require(d);
+            Assert.True(Directory.Exists(found));
+            // With NEUROMORPH_DATA set, a user copy may legitimately come first.
+            if (!overridden) Assert.Equal(Path.GetFullPath(TestData.Bundled(d.Name)), Path.GetFullPath(found));
         }
     }
 

@@ -1,0 +1,280 @@
+using Neuromorph.Energy;
+using Neuromorph.Numerics;
+
+namespace Neuromorph.Devices;
+
+/// <summary>How a signed weight is held in conductances.</summary>
+public enum WeightMapping
+{
+    /// <summary>w = w_max·(ΣG⁺ − ΣG⁻)/(n(G_max − G_min)): two groups of devices, each only potentiated (one-sided update with refresh).</summary>
+    DifferentialPair,
+    /// <summary>w = w_max·(ΣG − n·G_ref)/(n(G_max − G_min)/2), G_ref = (G_min + G_max)/2: one group of devices against a fixed reference.</summary>
+    SingleWithReference,
+}
+
+/// <summary>How an update request Δw becomes a number of pulses (δ = weight change of one nominal pulse).</summary>
+public enum PulseTranslation
+{
+    /// <summary>n = round(|Δw|/δ).</summary>
+    Deterministic,
+    /// <summary>n = ⌊|Δw|/δ⌋ + Bernoulli(frac(|Δw|/δ)): unbiased, E[n] = |Δw|/δ.</summary>
+    StochasticRounding,
+    /// <summary>n ~ Binomial(BL, min(|Δw|/(BL·δ), 1)): the coincidence count of stochastic pulse trains of length BL (Gokmen &amp; Vlasov 2016; aihwkit).</summary>
+    StochasticTrain,
+}
+
+/// <summary>Options of a <see cref="DeviceSynapseStore"/>.</summary>
+/// <param name="MaxWeight">Weight of a fully potentiated device group (the weight range is ±MaxWeight).</param>
+/// <param name="Mapping">Differential pair or single device with reference.</param>
+/// <param name="DevicesPerGroup">Devices per polarity group; &gt; 1 is the multi-memristive synapse of Boybat et al. 2018 (Nat. Commun. 9:2514) with round-robin arbitration of which device receives the next pulses.</param>
+/// <param name="Translation">Pulse translation scheme.</param>
+/// <param name="BitLength">BL of <see cref="PulseTranslation.StochasticTrain"/>.</param>
+/// <param name="RefreshThreshold">Differential pairs: when a group exceeds this fraction of its range, the pair is reset and the weight re-programmed into one group (the refresh/carry of aihwkit's OneSidedUnitCell and Boybat 2018). 0 disables.</param>
+/// <param name="Seed">Seed of the translation randomness.</param>
+public readonly record struct SynapseStoreOptions(
+    float MaxWeight = 1f, WeightMapping Mapping = WeightMapping.DifferentialPair, int DevicesPerGroup = 1,
+    PulseTranslation Translation = PulseTranslation.Deterministic, int BitLength = 31, float RefreshThreshold = 0.9f, ulong Seed = 0)
+{
+    /// <summary>Differential pair, one device per polarity, deterministic pulses, refresh at 90 %.</summary>
+    public static SynapseStoreOptions Default => new(MaxWeight: 1f);
+
+    /// <summary>Throws with the parameter's name when an option is invalid.</summary>
+    public void Validate()
+    {
+        DeviceGuard.Positive(MaxWeight, nameof(MaxWeight));
+        if (DevicesPerGroup < 1) throw new ArgumentOutOfRangeException(nameof(DevicesPerGroup), DevicesPerGroup, "DevicesPerGroup must be ≥ 1");
+        if (BitLength < 1) throw new ArgumentOutOfRangeException(nameof(BitLength), BitLength, "BitLength must be ≥ 1");
+        DeviceGuard.InRange(RefreshThreshold, 0, 1, nameof(RefreshThreshold));
+    }
+}
+
+/// <summary>
+/// The synapse seam on a physical substrate (DESIGN.md principle 2): each synapse is one or two groups
+/// of devices in an <see cref="IConductanceArray"/>; <see cref="Update"/> turns Δw into programming
+/// pulses (deterministic, stochastic rounding, or stochastic pulse trains) which the device model
+/// applies with its nonlinearity, bounds, noise and variability; <see cref="Weights"/> is the weight
+/// the devices really hold. A learning rule calling <c>Update(i, dw)</c> runs unchanged on it.
+/// </summary>
+/// <remarks>
+/// Device layout: synapse s, group g (0 = G⁺, 1 = G⁻), member k → device (s·groups + g)·n + k.
+/// Counts every pulse as <see cref="Op.ProgrammingPulse"/> and every weight read as <see cref="Op.DeviceRead"/>
+/// in <see cref="Counters"/>.
+/// </remarks>
+public sealed class DeviceSynapseStore : ISynapseStore
+{
+    private static readonly uint CompRound = Philox.ComponentId("store.translate");
+    private readonly IConductanceArray _dev;
+    private readonly float[] _w;
+    private readonly uint[] _updates;
+    private readonly int[] _arbiter;
+    private readonly int _groups, _n;
+    private readonly float _gMin, _range, _delta;
+
+    /// <summary>
+    /// Creates <paramref name="count"/> synapses on devices built by <paramref name="devices"/> (called
+    /// once with the number of devices needed), all at weight 0.
+    /// </summary>
+    public DeviceSynapseStore(int count, Func<int, IConductanceArray> devices, SynapseStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        DeviceGuard.Count(count, nameof(count));
+        options.Validate();
+        Options = options;
+        _groups = options.Mapping == WeightMapping.DifferentialPair ? 2 : 1;
+        _n = options.DevicesPerGroup;
+        _dev = devices(count * _groups * _n);
+        if (_dev.Count != count * _groups * _n) throw new ArgumentException($"the device factory returned {_dev.Count} devices, {count * _groups * _n} were requested", nameof(devices));
+        if (_groups == 1 && !_dev.GradualDepression)
+            throw new ArgumentException("SingleWithReference needs devices with gradual depression; use DifferentialPair for one-directional devices such as PCM", nameof(options));
+        _gMin = _dev.Min; _range = _dev.Max - _dev.Min;
+        _delta = WeightOf(_dev.NominalStep);
+        _w = new float[count]; _updates = new uint[count]; _arbiter = new int[count * _groups];
+        for (int s = 0; s < count; s++) Set(s, 0f);
+        Counters.Clear();
+    }
+
+    /// <summary>The options.</summary>
+    public SynapseStoreOptions Options { get; }
+    /// <summary>The underlying devices.</summary>
+    public IConductanceArray Devices => _dev;
+    /// <summary>Programming pulses and reads done so far.</summary>
+    public OpCounters Counters { get; } = new();
+    /// <summary>Number of refresh operations done so far.</summary>
+    public long Refreshes { get; private set; }
+    /// <summary>Weight change of one nominal pulse, δ.</summary>
+    public float PulseWeight => _delta;
+    /// <inheritdoc/>
+    public int Count => _w.Length;
+    /// <inheritdoc/>
+    public float MinWeight => -Options.MaxWeight;
+    /// <inheritdoc/>
+    public float MaxWeight => Options.MaxWeight;
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Weights => _w;
+
+    private float WeightOf(float conductanceChange) => _groups == 2
+        ? Options.MaxWeight * conductanceChange / (_n * _range)
+        : Options.MaxWeight * conductanceChange / (_n * _range / 2);
+
+    private int Device(int s, int g, int k) => (s * _groups + g) * _n + k;
+
+    private float GroupSum(int s, int g)
+    {
+        float sum = 0;
+        for (int k = 0; k < _n; k++) sum += _dev.State[Device(s, g, k)];
+        return sum;
+    }
+
+    private float ReadWeight(int s)
+    {
+        Counters.Add(Op.DeviceRead, _groups * _n);
+        return _groups == 2
+            ? WeightOf(GroupSum(s, 0) - GroupSum(s, 1))
+            : WeightOf(GroupSum(s, 0) - _n * (_gMin + _range / 2));
+    }
+
+    /// <summary>Number of pulses the translation scheme gives for |Δw| (uses the synapse's own counter-keyed draw).</summary>
+    public int PulsesFor(int synapse, float delta)
+    {
+        double x = Math.Abs(delta) / _delta;
+        switch (Options.Translation)
+        {
+            case PulseTranslation.Deterministic:
+                return (int)Math.Min(Math.Round(x), int.MaxValue / 2);
+            case PulseTranslation.StochasticRounding:
+            {
+                double f = Math.Floor(x);
+                float u = DeviceRandom.Uniform(Options.Seed, CompRound, (uint)synapse, _updates[synapse]);
+                return (int)Math.Min(f + (u < x - f ? 1 : 0), int.MaxValue / 2);
+            }
+            default:
+            {
+                int bl = Options.BitLength;
+                double p = Math.Min(x / bl, 1.0);
+                var rng = new RandomStream(Options.Seed, CompRound, (uint)synapse, (ulong)_updates[synapse] << 8);
+                return rng.Binomial(bl, p);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Noise-free prediction of the weight change that <see cref="Update"/> would cause for a request
+    /// Δw with the deterministic pulse count (the device model's expectation, bounds and nonlinearity included).
+    /// </summary>
+    public float PredictedChange(int synapse, float delta)
+    {
+        int pulses = (int)Math.Round(Math.Abs(delta) / _delta);
+        if (pulses == 0) return 0f;
+        var (g, signed) = Target(synapse, delta, pulses);
+        // Arbitration spreads the pulses over the group; predict member by member.
+        float dg = 0;
+        int per = pulses / _n, extra = pulses % _n, start = _arbiter[synapse * _groups + g];
+        for (int j = 0; j < _n; j++)
+        {
+            int k = (start + j) % _n;
+            int m = per + (j < extra ? 1 : 0);
+            if (m > 0) dg += _dev.ExpectedChange(Device(synapse, g, k), signed > 0 ? m : -m);
+        }
+        return g == 1 ? -WeightOf(dg) : WeightOf(dg);
+    }
+
+    private (int Group, int Sign) Target(int synapse, float delta, int pulses)
+        => _groups == 2 ? (delta > 0 ? 0 : 1, +1) : (0, delta > 0 ? +1 : -1);
+
+    /// <inheritdoc/>
+    public void Update(int synapse, float delta)
+    {
+        if (delta == 0 || float.IsNaN(delta)) return;
+        int pulses = PulsesFor(synapse, delta);
+        _updates[synapse]++;
+        if (pulses == 0) return;
+        var (g, sign) = Target(synapse, delta, pulses);
+        int a = synapse * _groups + g;
+        int per = pulses / _n, extra = pulses % _n, start = _arbiter[a];
+        for (int j = 0; j < _n; j++)
+        {
+            int k = (start + j) % _n;
+            int m = per + (j < extra ? 1 : 0);
+            if (m > 0) _dev.ApplyPulses(Device(synapse, g, k), sign * m);
+        }
+        _arbiter[a] = (start + extra) % _n;
+        Counters.Add(Op.ProgrammingPulse, pulses);
+        if (_groups == 2 && Options.RefreshThreshold > 0)
+        {
+            float limit = _n * (_gMin + Options.RefreshThreshold * _range);
+            if (GroupSum(synapse, 0) > limit || GroupSum(synapse, 1) > limit) Refresh(synapse);
+        }
+        _w[synapse] = ReadWeight(synapse);
+    }
+
+    /// <summary>
+    /// Refresh (carry) of a differential synapse: read w, reset both groups, program w back into
+    /// the group of its sign (Boybat 2018; aihwkit OneSidedUnitCell refresh).
+    /// </summary>
+    public void Refresh(int synapse)
+    {
+        float w = ReadWeight(synapse);
+        Refreshes++;
+        Set(synapse, w);
+    }
+
+    /// <summary>Refreshes every differential synapse whose groups exceed the threshold.</summary>
+    public void RefreshAll()
+    {
+        if (_groups != 2) return;
+        float limit = _n * (_gMin + Options.RefreshThreshold * _range);
+        for (int s = 0; s < Count; s++)
+            if (GroupSum(s, 0) > limit || GroupSum(s, 1) > limit) Refresh(s);
+    }
+
+    /// <inheritdoc/>
+    public void Set(int synapse, float weight)
+    {
+        float w = Math.Clamp(weight, -Options.MaxWeight, Options.MaxWeight);
+        if (_groups == 2)
+        {
+            // Write-verify of a pair: put the low group at its bottom, read it, then program the
+            // high group relative to what the low group really holds (device bounds vary).
+            int hi = w >= 0 ? 0 : 1, lo = 1 - hi;
+            for (int k = 0; k < _n; k++) ProgramDevice(Device(synapse, lo, k), _gMin);
+            float low = GroupSum(synapse, lo) / _n;
+            float target = low + Math.Abs(w) / Options.MaxWeight * _range;
+            for (int k = 0; k < _n; k++) ProgramDevice(Device(synapse, hi, k), target);
+        }
+        else
+        {
+            float g = _gMin + _range / 2 + w / Options.MaxWeight * _range / 2;
+            for (int k = 0; k < _n; k++) ProgramDevice(Device(synapse, 0, k), g);
+        }
+        _w[synapse] = ReadWeight(synapse);
+    }
+
+    private void ProgramDevice(int d, float target)
+    {
+        if (!_dev.GradualDepression && target <= _gMin + 1e-3f * _range) { _dev.ApplyPulses(d, -1); Counters.Add(Op.ProgrammingPulse); return; }
+        _dev.Program(d, target);
+        Counters.Add(Op.ProgrammingPulse);
+    }
+
+    /// <summary>
+    /// Reads every weight at time <paramref name="t"/> after programming into <paramref name="dst"/>:
+    /// PCM devices with drift and read noise (<see cref="PcmDeviceArray.Read"/>), other devices as
+    /// programmed. <paramref name="readIndex"/> keys the read-noise draw.
+    /// </summary>
+    public void ReadWeights(double t, Span<float> dst, uint readIndex = 0)
+    {
+        if (dst.Length != Count) throw new ArgumentException($"dst has {dst.Length} entries, expected {Count}", nameof(dst));
+        float[] g = new float[_dev.Count];
+        if (_dev is PcmDeviceArray pcm) pcm.Read(t, g, readIndex);
+        else _dev.State.CopyTo(g);
+        for (int s = 0; s < Count; s++)
+        {
+            float plus = 0, minus = 0;
+            for (int k = 0; k < _n; k++) plus += g[Device(s, 0, k)];
+            if (_groups == 2) for (int k = 0; k < _n; k++) minus += g[Device(s, 1, k)];
+            else minus = _n * (_gMin + _range / 2);
+            dst[s] = WeightOf(plus - minus);
+        }
+        Counters.Add(Op.DeviceRead, (long)_dev.Count);
+    }
+}

@@ -246,13 +246,15 @@ public static class PredictionMetrics
         return var > 0 ? se / var : double.PositiveInfinity;
     }
 
-    /// <summary>Symmetric mean absolute percentage error, in percent: 200·⟨|ŷ − y| / (|ŷ| + |y|)⟩ (NeuroBench, Yik et al. 2024).</summary>
+    /// <summary>Symmetric mean absolute percentage error, in percent: 200·⟨|ŷ − y| / (|ŷ| + |y|)⟩ (NeuroBench, Yik et al. 2024).
+    /// A non-finite prediction (a diverged closed loop) counts as the maximum term, 1.</summary>
     public static double Smape(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target)
     {
         Check(prediction, target);
         double s = 0;
         for (int i = 0; i < target.Length; i++)
         {
+            if (!float.IsFinite(prediction[i])) { s += 1; continue; }
             double den = Math.Abs(prediction[i]) + Math.Abs(target[i]);
             if (den > 0) s += Math.Abs(prediction[i] - target[i]) / den;
         }

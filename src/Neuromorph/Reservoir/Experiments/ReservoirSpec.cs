@@ -150,6 +150,7 @@ public sealed class StnoNodeSpec
             CurrentScaling = s.GetQuantity("current_scaling", Dimension.Current, 2e-3, -1, 1),
             Step = s.GetQuantity("step", Dimension.Time, 1e-9, 0, 1e-3, minExclusive: true),
             Redundancy = s.GetInt("redundancy", 1, 1, 10_000),
+            FeedbackGain = s.GetQuantity("feedback_gain", Dimension.Current, 0, -1, 1),
         };
     }
 

@@ -365,21 +365,8 @@ public sealed class ReservoirTimeSeries : IExperiment
             var states = new float[(long)nTrain * n];
             res.Run(u, nTrain, states);
             var feats = new ReservoirFeatures(_readout.Features, n, 1);
-            var s = new TaskSeries(u, y, _washout, nTrain, nTrain, "");
-            FitReadout(ctx, feats, states, s, out var w, out var scaler, out _);
-            // Autoregressive: the prediction of the last training step is the first test value; each prediction is the next input.
-            var row = new float[feats.Count]; var st = states.AsSpan((nTrain - 1) * n, n).ToArray();
-            var pred = new float[nTest];
-            var yv = new float[1];
-            float next = PredictOne(feats, scaler, w, st, u[nTrain - 1], row);
-            var inp = new float[1];
-            for (int t = 0; t < nTest; t++)
-            {
-                pred[t] = next;
-                inp[0] = next;
-                res.Run(inp, 1, st, k == 0 ? testCounters : null);
-                next = PredictOne(feats, scaler, w, st, next, row);
-            }
+            var w = FitAutoregressive(ctx, feats, states, u, y, nTrain, o, mg, k == 0);
+            var pred = FreeRun(res, feats, w.W, w.Scaler, states.AsSpan((nTrain - 1) * n, n).ToArray(), u[nTrain - 1], nTest, k == 0 ? testCounters : null);
             var truth = mg.AsSpan(o + nTrain, nTest).ToArray();
             smapes[k] = PredictionMetrics.Smape(pred, truth);
             nrmses[k] = PredictionMetrics.Nrmse(pred, truth);
@@ -406,6 +393,64 @@ public sealed class ReservoirTimeSeries : IExperiment
             Categories = [.. Enumerable.Range(0, _series).Select(i => i.ToString(CultureInfo.InvariantCulture))], Values = [smapes],
         });
         AddStateFigure(ctx, firstStates!, firstN, Math.Min(_washout, nTrain - 3), _reservoir.Kind == "esn");
+    }
+
+    private sealed record ArFit(float[] W, Scaler Scaler);
+
+    /// <summary>
+    /// Ridge readout for closed-loop use: λ is chosen by running the loop — fit on the first
+    /// (1 − validation fraction) of the training points, then predict the validation points
+    /// autoregressively from a fresh reservoir driven teacher-forced up to them; the λ with the lowest
+    /// free-run NRMSE (a diverging run counts as +∞) is refitted on all training points.
+    /// </summary>
+    private ArFit FitAutoregressive(RunContext ctx, ReservoirFeatures feats, float[] states, float[] u, float[] y, int nTrain, int offset, float[] series, bool log)
+    {
+        int f = feats.Count, n = feats.StateSize;
+        int nVal = Math.Max(1, (int)(nTrain * _readout.ValidationFraction)), nFit = nTrain - nVal;
+        if (nFit - _washout < 2) throw new InvalidOperationException($"task.washout = {_washout} leaves no training points before the validation part; lower it");
+        var xFit = feats.Build(states, u, _washout, nFit - _washout);
+        var scFit = new Scaler(xFit, nFit - _washout, f); scFit.Apply(xFit, nFit - _washout);
+        var part = new RidgeReadout(f, 1);
+        part.Accumulate(xFit, y.AsSpan(_washout, nFit - _washout), nFit - _washout);
+        var truth = series.AsSpan(offset + nFit, nVal).ToArray();
+        double bestErr = double.PositiveInfinity; int best = 0;
+        for (int i = 0; i < _readout.Lambdas.Length; i++)
+        {
+            var wi = part.Fit(_readout.Lambdas[i]);
+            var r = _reservoir.Build(1, ctx.Seed);
+            var st = new float[(long)nFit * n];
+            r.Run(u, nFit, st);
+            var p = FreeRun(r, feats, wi, scFit, st.AsSpan((nFit - 1) * n, n).ToArray(), u[nFit - 1], nVal, null);
+            double e = PredictionMetrics.Nrmse(p, truth);
+            if (!double.IsFinite(e)) e = double.PositiveInfinity;
+            if (log) ctx.Log($"  λ = {_readout.Lambdas[i]:G3}: free-run validation NRMSE {e:G4}");
+            if (e < bestErr) { bestErr = e; best = i; }
+        }
+        int rows = nTrain - _washout;
+        var x = feats.Build(states, u, _washout, rows);
+        var sc = new Scaler(x, rows, f); sc.Apply(x, rows);
+        var full = new RidgeReadout(f, 1);
+        full.Accumulate(x, y.AsSpan(_washout, rows), rows);
+        if (log) ctx.Metric("ridge_lambda", _readout.Lambdas[best]);
+        return new ArFit(full.Fit(_readout.Lambdas[best]), sc);
+    }
+
+    /// <summary>Closed loop: the prediction from the current state becomes the next input.</summary>
+    private static float[] FreeRun(IReservoir res, ReservoirFeatures feats, float[] w, Scaler scaler, float[] state, float lastInput, int steps, OpCounters? counters)
+    {
+        var row = new float[feats.Count];
+        var pred = new float[steps];
+        var inp = new float[1];
+        float next = PredictOne(feats, scaler, w, state, lastInput, row);
+        for (int t = 0; t < steps; t++)
+        {
+            if (!float.IsFinite(next)) { for (; t < steps; t++) pred[t] = float.NaN; break; }
+            pred[t] = next;
+            inp[0] = next;
+            res.Run(inp, 1, state, counters);
+            next = PredictOne(feats, scaler, w, state, next, row);
+        }
+        return pred;
     }
 
     private static float PredictOne(ReservoirFeatures feats, Scaler scaler, float[] w, ReadOnlySpan<float> state, float input, float[] row)

@@ -14,7 +14,7 @@ namespace Neuromorph.Reservoir;
 /// </summary>
 public sealed class RidgeReadout
 {
-    private const int Panel = 128;
+    private const int Panel = 256;
     private readonly int _f, _o, _d;
     private readonly double[] _xtx, _xty, _panel, _ypanel;
     private long _samples;
@@ -68,14 +68,46 @@ public sealed class RidgeReadout
         void DoRow(int i)
         {
             var pi = new ReadOnlySpan<double>(panel, i * Panel, b);
-            int off = i * d;
-            for (int j = i; j < d; j++) xtx[off + j] += TensorPrimitives.Dot(pi, new ReadOnlySpan<double>(panel, j * Panel, b));
+            int off = i * d, j = i;
+            for (; j + 4 <= d; j += 4) Dot4(panel, i, j, b, xtx, off + j);
+            for (; j < d; j++) xtx[off + j] += TensorPrimitives.Dot(pi, new ReadOnlySpan<double>(panel, j * Panel, b));
             for (int k = 0; k < o; k++) xty[i * o + k] += TensorPrimitives.Dot(pi, new ReadOnlySpan<double>(yp, k * Panel, b));
         }
         if (Parallelism.MaxThreads == 1 || (long)d * d * b < 1 << 20)
             for (int i = 0; i < d; i++) DoRow(i);
         else
             Parallel.For(0, chunks, Parallelism.Options, c => { for (int i = c; i < d; i += chunks) DoRow(i); });
+    }
+
+    /// <summary>g[at..at+4) += (rows j..j+3 of the panel)·(row i): four dot products sharing each load of row i.</summary>
+    private static void Dot4(double[] panel, int i, int j, int b, double[] g, int at)
+    {
+        ref double pi = ref panel[i * Panel];
+        ref double p0 = ref panel[j * Panel]; ref double p1 = ref panel[(j + 1) * Panel];
+        ref double p2 = ref panel[(j + 2) * Panel]; ref double p3 = ref panel[(j + 3) * Panel];
+        int k = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            var a0 = System.Runtime.Intrinsics.Vector256<double>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+            for (; k + 4 <= b; k += 4)
+            {
+                var x = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref pi, (nuint)k);
+                a0 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p0, (nuint)k), a0);
+                a1 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p1, (nuint)k), a1);
+                a2 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p2, (nuint)k), a2);
+                a3 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x, System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p3, (nuint)k), a3);
+            }
+            s0 = System.Runtime.Intrinsics.Vector256.Sum(a0); s1 = System.Runtime.Intrinsics.Vector256.Sum(a1);
+            s2 = System.Runtime.Intrinsics.Vector256.Sum(a2); s3 = System.Runtime.Intrinsics.Vector256.Sum(a3);
+        }
+        for (; k < b; k++)
+        {
+            double x = System.Runtime.CompilerServices.Unsafe.Add(ref pi, k);
+            s0 += x * System.Runtime.CompilerServices.Unsafe.Add(ref p0, k); s1 += x * System.Runtime.CompilerServices.Unsafe.Add(ref p1, k);
+            s2 += x * System.Runtime.CompilerServices.Unsafe.Add(ref p2, k); s3 += x * System.Runtime.CompilerServices.Unsafe.Add(ref p3, k);
+        }
+        g[at] += s0; g[at + 1] += s1; g[at + 2] += s2; g[at + 3] += s3;
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public readonly record struct SpectralRadiusResult(double Radius, SpectralMethod
 public static class SpectralRadius
 {
     /// <summary>Largest size for which <see cref="SpectralMethod.Auto"/> uses the dense eigensolver.</summary>
-    public const int DenseLimit = 1200;
+    public const int DenseLimit = 300;
 
     /// <summary>Computes ρ(W) of a square matrix.</summary>
     /// <param name="w">The matrix (square).</param>

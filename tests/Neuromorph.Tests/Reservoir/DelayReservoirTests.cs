@@ -161,3 +161,29 @@ public class DelayNarmaTests
         Assert.True(nrmse < 0.3, $"delay-reservoir NARMA10 NRMSE {nrmse:F3}");
     }
 }
+
+public class NodeModelTests
+{
+    [Fact]
+    public void NodeRightHandSidesFollowTheirPublishedEquations()
+    {
+        var mg = new MackeyGlassNode(0.8, 2, 0.5);
+        double z = 0.3 + 0.2;
+        Assert.Equal((-0.1 + 0.8 * z / (1 + z * z)) / 0.5, mg.Derivative(0.1, 0.3, 0.2), 12);
+        var ik = new IkedaNode(Beta: 1.5, Mu: 0.7, Phase: 0.4, TimeConstant: 2e-6);
+        double s = Math.Sin(0.7 * 0.3 + 0.2 + 0.4);
+        Assert.Equal((-0.1 + 1.5 * s * s) / 2e-6, ik.Derivative(0.1, 0.3, 0.2), 3);
+        var mem = new VolatileMemristorNode(Lambda: 2, VoltageFactor: 3, RelaxationTime: 0.5, Feedback: 0.4);
+        Assert.Equal(2 * Math.Sinh(3 * (0.4 * 0.3 + 0.2)) - 0.1 / 0.5, mem.Derivative(0.1, 0.3, 0.2), 12);
+    }
+
+    [Fact]
+    public void VolatileMemristorForgetsWithItsRelaxationTime()
+    {
+        // No drive, no feedback: w decays as e^(−t/τ_w).
+        var node = new VolatileMemristorNode(1, 1, 0.2, 0);
+        var integ = new DelayIntegrator<VolatileMemristorNode>(node, 10, 0.01, initialValue: 1.0);
+        for (int i = 0; i < 40; i++) integ.Advance(0);
+        Assert.Equal(Math.Exp(-0.4 / 0.2), integ.X, 6);
+    }
+}

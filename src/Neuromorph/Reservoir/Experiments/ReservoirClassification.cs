@@ -73,9 +73,9 @@ public sealed class ReservoirClassification : IExperiment
         ctx.Log(res.Describe());
         int n = res.StateSize;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var xTrain = Pool(res, train, trainFrames, null, out _);
+        var xTrain = Pool(ctx, "reservoir (training set)", res, train, trainFrames, null, out _);
         var testCounters = new OpCounters();
-        var xTest = Pool(res, test, testFrames, testCounters, out var exampleStates);
+        var xTest = Pool(ctx, "reservoir (test set)", res, test, testFrames, testCounters, out var exampleStates);
         ctx.Log($"ran {train.Count + test.Count} sequences through the reservoir in {sw.Elapsed.TotalSeconds:F1} s");
         int f = n * _segments;
         var (acc, pred, valErrs, lambda) = Classify(ctx, xTrain, train.Labels, xTest, test.Labels, f, c, "reservoir");
@@ -135,7 +135,7 @@ public sealed class ReservoirClassification : IExperiment
     }
 
     /// <summary>Runs every sequence from rest and pools its states into K·N features.</summary>
-    private float[] Pool(IReservoir res, SequenceSet set, float[] frames, OpCounters? counters, out float[] example)
+    private float[] Pool(RunContext ctx, string stage, IReservoir res, SequenceSet set, float[] frames, OpCounters? counters, out float[] example)
     {
         int n = res.StateSize, d = set.FeatureCount, f = n * _segments;
         var x = new float[(long)set.Count * f];
@@ -149,7 +149,8 @@ public sealed class ReservoirClassification : IExperiment
             res.Run(frames.AsSpan(set.Offsets[i] * d, len * d), len, states, counters);
             PoolRows(states, len, n, x.AsSpan(i * f, f));
             if (i == 0) example = states.AsSpan(0, len * n).ToArray();
-            if (i % 100 == 0) { }
+            if (i % 50 == 0 || i == set.Count - 1) ctx.Progress(stage, i + 1, set.Count);
+            ctx.Cancellation.ThrowIfCancellationRequested();
         }
         return x;
     }

@@ -197,3 +197,30 @@ public class Narma10EsnTests
         Assert.True(nrmse < 0.35, $"NARMA10 NRMSE {nrmse:F3}");
     }
 }
+
+public class OutputFeedbackTests
+{
+    [Fact]
+    public void TeacherForcedRunEqualsStepsWithTheFedBackOutput()
+    {
+        var p = new EsnParameters { Units = 60, SpectralRadius = 0.8, LeakRate = 0.5, FeedbackSize = 1, FeedbackScaling = 0.5 };
+        var a = new EchoStateNetwork(p, 1, 3);
+        var b = new EchoStateNetwork(p, 1, 3);
+        var plain = new EchoStateNetwork(p with { FeedbackSize = 0, FeedbackScaling = 0 }, 1, 3);
+        var rng = new Neuromorph.Numerics.RandomStream(4, "fb");
+        var u = new float[50]; rng.FillUniform(u);
+        var y = new float[50]; rng.FillUniform(y, -1, 1);
+        var sa = new float[50 * 60];
+        a.Run(u, 50, sa, y);
+        var sp = new float[50 * 60];
+        plain.Run(u, 50, sp);
+        for (int t = 0; t < 50; t++)
+        {
+            b.Step(u.AsSpan(t, 1), y.AsSpan(t, 1));
+            Assert.Equal(sa.AsSpan(t * 60, 60).ToArray(), b.State.ToArray());
+        }
+        // Feedback really enters the state: without it the trajectory differs.
+        Assert.True(sa.Zip(sp).Max(z => Math.Abs(z.First - z.Second)) > 1e-3);
+        Assert.Throws<ArgumentException>(() => a.Run(u, 50, sa));   // feedback network without the fed-back output
+    }
+}

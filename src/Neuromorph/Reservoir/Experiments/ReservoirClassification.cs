@@ -32,6 +32,8 @@ public sealed class ReservoirClassification : IExperiment
     private readonly string _pooling;
     private readonly int _segments;
     private readonly bool _baseline;
+    private readonly double[] _snrDb;
+    private readonly int[] _redundancy;
 
     private ReservoirClassification(ConfigSection root)
     {
@@ -52,6 +54,9 @@ public sealed class ReservoirClassification : IExperiment
         _pooling = pool.GetString("kind", "segments", "mean", "last", "segments");
         _segments = _pooling == "segments" ? pool.GetInt("segments", 4, 1, 100) : 1;
         _baseline = root.Section("baseline").GetBool("no_reservoir", true);
+        var noise = root.Section("noise_study");
+        _snrDb = noise.GetDoubleList("snr_db", [], -40, 200);
+        _redundancy = noise.GetDoubleList("redundancy", [1], 1, 1e6).Select(v => (int)v).ToArray();
     }
 
     /// <inheritdoc/>
@@ -73,9 +78,10 @@ public sealed class ReservoirClassification : IExperiment
         ctx.Log(res.Describe());
         int n = res.StateSize;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var xTrain = Pool(ctx, "reservoir (training set)", res, train, trainFrames, null, out _);
+        bool keep = _snrDb.Length > 0;
+        var xTrain = Pool(ctx, "reservoir (training set)", res, train, trainFrames, null, out _, keep, out var allTrain);
         var testCounters = new OpCounters();
-        var xTest = Pool(ctx, "reservoir (test set)", res, test, testFrames, testCounters, out var exampleStates);
+        var xTest = Pool(ctx, "reservoir (test set)", res, test, testFrames, testCounters, out var exampleStates, keep, out var allTest);
         ctx.Log($"ran {train.Count + test.Count} sequences through the reservoir in {sw.Elapsed.TotalSeconds:F1} s");
         int f = n * _segments;
         var (acc, pred, valErrs, lambda) = Classify(ctx, xTrain, train.Labels, xTest, test.Labels, f, c, "reservoir");
@@ -95,6 +101,55 @@ public sealed class ReservoirClassification : IExperiment
             ctx.Summary.Add($"Same preprocessing, pooling and readout without the reservoir: {100 * accBase:F2} %.");
         }
         AddFigures(ctx, test.Labels, pred, classNames, acc, accBase, exampleStates, n, valErrs);
+        if (keep) NoiseStudy(ctx, train, test, allTrain!, allTest!, n, c);
+    }
+
+    /// <summary>
+    /// Accuracy vs read-out SNR: Gaussian noise of standard deviation sd(x)·10^(−SNR/20)/√R on every
+    /// virtual-node read (training and test), R redundant reads averaged; pooled and classified again.
+    /// </summary>
+    private void NoiseStudy(RunContext ctx, SequenceSet train, SequenceSet test, float[] statesTrain, float[] statesTest, int n, int c)
+    {
+        double mean = 0, var = 0;
+        foreach (var v in statesTrain) mean += v;
+        mean /= statesTrain.Length;
+        foreach (var v in statesTrain) var += (v - mean) * (v - mean);
+        double sd = Math.Sqrt(var / statesTrain.Length);
+        var series = new List<Series>(); var rows = new List<string[]>();
+        int f = n * _segments;
+        foreach (int r in _redundancy)
+        {
+            var ys = new double[_snrDb.Length];
+            for (int k = 0; k < _snrDb.Length; k++)
+            {
+                double sigma = sd * Math.Pow(10, -_snrDb[k] / 20) / Math.Sqrt(r);
+                float[] Noisy(SequenceSet set, float[] states, uint part)
+                {
+                    var x = new float[(long)set.Count * f];
+                    var buf = new float[states.Length];
+                    uint comp = Philox.ComponentId("readout-noise") + (uint)k + 1000 * part;
+                    for (long i = 0; i < states.Length; i++)
+                    {
+                        var (z, _) = CounterRandom.Normal2(ctx.Seed, comp, (uint)r, (ulong)i);
+                        buf[i] = states[i] + (float)(sigma * z);
+                    }
+                    for (int q = 0; q < set.Count; q++)
+                        PoolRows(buf.AsSpan(set.Offsets[q] * n, set.Length(q) * n), set.Length(q), n, x.AsSpan(q * f, f));
+                    return x;
+                }
+                (ys[k], _, _, _) = Classify(ctx, Noisy(train, statesTrain, 0), train.Labels, Noisy(test, statesTest, 1), test.Labels, f, c, $"SNR {_snrDb[k]} dB, R = {r}");
+                ctx.Metric($"test_accuracy/snr{_snrDb[k].ToString(CultureInfo.InvariantCulture)}db-r{r}", ys[k]);
+                rows.Add([_snrDb[k].ToString("G4", CultureInfo.InvariantCulture), r.ToString(CultureInfo.InvariantCulture), (100 * ys[k]).ToString("F2", CultureInfo.InvariantCulture) + " %"]);
+            }
+            series.Add(new Series($"R = {r}", _snrDb, ys, Markers: true));
+        }
+        ctx.Figures.Add(new LineFigure
+        {
+            Name = "noise-study", Title = "Test accuracy vs node signal-to-noise ratio", XLabel = "SNR of each virtual-node read (dB)", YLabel = "test accuracy",
+            Series = [.. series],
+            Caption = "Gaussian read-out noise of standard deviation sd(x)·10^(−SNR/20) on every state; R redundant reads averaged.",
+        });
+        ctx.Tables.Add(new ReportTable("Noise study", ["SNR (dB)", "redundancy R", "test accuracy"], [.. rows]));
     }
 
     private (SequenceSet Train, SequenceSet Test, string[] ClassNames) Load(RunContext ctx)
@@ -135,10 +190,12 @@ public sealed class ReservoirClassification : IExperiment
     }
 
     /// <summary>Runs every sequence from rest and pools its states into K·N features.</summary>
-    private float[] Pool(RunContext ctx, string stage, IReservoir res, SequenceSet set, float[] frames, OpCounters? counters, out float[] example)
+    private float[] Pool(RunContext ctx, string stage, IReservoir res, SequenceSet set, float[] frames, OpCounters? counters, out float[] example,
+        bool keepStates, out float[]? all)
     {
         int n = res.StateSize, d = set.FeatureCount, f = n * _segments;
         var x = new float[(long)set.Count * f];
+        all = keepStates ? new float[(long)set.Offsets[^1] * n] : null;
         int maxLen = Enumerable.Range(0, set.Count).Max(set.Length);
         var states = new float[(long)maxLen * n];
         example = [];
@@ -148,6 +205,7 @@ public sealed class ReservoirClassification : IExperiment
             res.Reset();
             res.Run(frames.AsSpan(set.Offsets[i] * d, len * d), len, states, counters);
             PoolRows(states, len, n, x.AsSpan(i * f, f));
+            if (all != null) states.AsSpan(0, len * n).CopyTo(all.AsSpan(set.Offsets[i] * n));
             if (i == 0) example = states.AsSpan(0, len * n).ToArray();
             if (i % 50 == 0 || i == set.Count - 1) ctx.Progress(stage, i + 1, set.Count);
             ctx.Cancellation.ThrowIfCancellationRequested();

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Neuromorph.Data;
+
+namespace Neuromorph.Learning.Deep;
+
+/// <summary>A timed training run: seconds per epoch (each epoch timed alone) and the final test accuracy.</summary>
+/// <param name="EpochSeconds">Wall-clock seconds of each training epoch (evaluation excluded).</param>
+/// <param name="TestAccuracy">Test accuracy after the last epoch.</param>
+/// <param name="TrainAccuracy">Running training accuracy of the last epoch.</param>
+public sealed record DeepBenchmarkResult(double[] EpochSeconds, double TestAccuracy, double TrainAccuracy)
+{
+    /// <summary>Median epoch time.</summary>
+    public double MedianEpochSeconds
+    {
+        get { var s = EpochSeconds.Order().ToArray(); return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]); }
+    }
+}
+
+/// <summary>
+/// Library entry points for timing the deep-learning stack (the CLI <c>bench</c> command calls
+/// these). Settings follow /work/shared/baselines/bench_mnist.py: MNIST scaled to [0, 1], batch 64.
+/// </summary>
+public static class DeepBenchmarks
+{
+    /// <summary>
+    /// The ideal-float MLP 784–256–128–10 (ReLU), SGD with momentum 0.9 (η = 0.05), batch 64:
+    /// <paramref name="epochs"/> epochs on the MNIST training set, then test accuracy.
+    /// </summary>
+    public static DeepBenchmarkResult MlpEpoch(MnistData mnist, int epochs = 1, int batch = 64, ulong seed = 1, float learningRate = 0.05f, float momentum = 0.9f)
+    {
+        ArgumentNullException.ThrowIfNull(mnist);
+        var net = Mlp(mnist.Train.FeatureCount, [256, 128], mnist.Train.ClassCount, seed);
+        net.Bind(new SgdMomentum(learningRate, momentum));
+        return Time(net, mnist.Train, mnist.Test, epochs, batch, seed);
+    }
+
+    /// <summary>A ReLU MLP on ideal float weights.</summary>
+    public static Sequential Mlp(int inputs, int[] hidden, int classes, ulong seed)
+    {
+        var layers = new List<Layer>();
+        int prev = inputs;
+        for (int i = 0; i < hidden.Length; i++)
+        {
+            layers.Add(new Dense(prev, hidden[i], seed + (ulong)i));
+            layers.Add(new Activation(ActivationKind.Relu, hidden[i]));
+            prev = hidden[i];
+        }
+        layers.Add(new Dense(prev, classes, seed + (ulong)hidden.Length));
+        return new Sequential([.. layers]);
+    }
+
+    /// <summary>Trains <paramref name="net"/> (already bound) for <paramref name="epochs"/> epochs, timing each.</summary>
+    public static DeepBenchmarkResult Time(Sequential net, LabeledSet train, LabeledSet test, int epochs, int batch, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be ≥ 1");
+        net.EnsureCapacity(Math.Max(batch, 256));
+        var times = new double[epochs];
+        EpochResult last = default;
+        for (int e = 0; e < epochs; e++)
+        {
+            var sw = Stopwatch.StartNew();
+            last = net.TrainEpoch(train, batch, seed, e);
+            times[e] = sw.Elapsed.TotalSeconds;
+        }
+        var acc = net.Evaluate(test).Accuracy;
+        return new DeepBenchmarkResult(times, acc, last.Accuracy);
+    }
+}

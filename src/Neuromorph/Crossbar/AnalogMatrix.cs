@@ -10,7 +10,7 @@ public sealed record AnalogConfig
     /// <summary>Device model; null = ideal float weights behind the analog periphery.</summary>
     public PulsedDeviceParams? Device { get; init; } = PulsedPresets.GokmenVlasov2016;
     /// <summary>Weight-to-device mapping.</summary>
-    public WeightMapping Mapping { get; init; } = WeightMapping.Single;
+    public CellMapping Mapping { get; init; } = CellMapping.Single;
     /// <summary>Forward periphery.</summary>
     public IoParams Forward { get; init; } = IoParams.Preset;
     /// <summary>Backward periphery.</summary>

@@ -40,7 +40,7 @@ public sealed class AnalogTile
     private static readonly uint CompPulse = Philox.ComponentId("tile.pulse-noise");
 
     /// <summary>Creates a tile; <paramref name="device"/> null means ideal float weights.</summary>
-    public AnalogTile(int rows, int cols, PulsedDeviceParams? device, WeightMapping mapping, IoParams forward, IoParams backward, UpdateParams update, ulong seed, uint id)
+    public AnalogTile(int rows, int cols, PulsedDeviceParams? device, CellMapping mapping, IoParams forward, IoParams backward, UpdateParams update, ulong seed, uint id)
     {
         if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"a tile needs ≥ 1 row and column (got {rows}×{cols})");
         ArgumentNullException.ThrowIfNull(forward); ArgumentNullException.ThrowIfNull(backward); ArgumentNullException.ThrowIfNull(update);
@@ -51,7 +51,7 @@ public sealed class AnalogTile
         if (device != null)
         {
             _plus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 1));
-            if (mapping == WeightMapping.Differential) _minus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 2));
+            if (mapping == CellMapping.Differential) _minus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 2));
             SyncWeights();
         }
         _trainRng = new RandomStream(seed, CompTrain, id);
@@ -75,7 +75,7 @@ public sealed class AnalogTile
     /// <summary>Update scheme.</summary>
     public UpdateParams Update { get; }
     /// <summary>Weight-to-device mapping.</summary>
-    public WeightMapping Mapping { get; }
+    public CellMapping Mapping { get; }
     /// <summary>The devices holding the weight (g⁺ for pairs); null for ideal weights.</summary>
     public PulsedDeviceArray? Devices => _plus;
     /// <summary>g⁻ of differential pairs.</summary>

@@ -100,7 +100,7 @@ public sealed record IoParams
 }
 
 /// <summary>How one signed weight is held by conductances.</summary>
-public enum WeightMapping
+public enum CellMapping
 {
     /// <summary>
     /// One bidirectional device per weight; its normalised state is the weight (aihwkit's pulsed

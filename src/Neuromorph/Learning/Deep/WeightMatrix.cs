@@ -33,11 +33,21 @@ public interface IWeightMatrix
     OpCounters? Counters { get; }
 }
 
-/// <summary>Ideal float32 weights: the digital reference. The gradient XᵀΔ is computed with the blocked GEMM kernels.</summary>
+/// <summary>
+/// Ideal float32 weights: the digital reference. The gradient XᵀΔ is computed with the blocked
+/// GEMM kernels. Optional hardware-aware training (Joshi et al. 2020, Nat. Commun. 11:2473,
+/// "Methods: hardware-aware training"; aihwkit WeightModifier/WeightClip): during training the
+/// forward and backward passes see W + σ_inj·max|W|·ξ (ξ ~ N(0, 1) redrawn every mini-batch),
+/// and after every update W is clipped to ±κ·std(W).
+/// </summary>
 public sealed class FloatWeights : IWeightMatrix
 {
     private readonly float[] _w, _grad;
+    private float[]? _noisy;
     private int _slot = -1;
+    private ulong _batches;
+    private readonly ulong _seed;
+    private static readonly uint HwaComponent = Philox.ComponentId("hwa-noise");
 
     /// <summary>Creates an inputs × outputs matrix of zeros.</summary>
     public FloatWeights(int inputs, int outputs)
@@ -46,6 +56,21 @@ public sealed class FloatWeights : IWeightMatrix
         Inputs = inputs; Outputs = outputs;
         _w = new float[inputs * outputs]; _grad = new float[inputs * outputs];
     }
+
+    /// <summary>Creates a matrix trained hardware-aware: injected weight noise σ_inj (relative to max|W|) and clipping at κ standard deviations (0 = off).</summary>
+    public FloatWeights(int inputs, int outputs, float noiseInjection, float clipSigma, ulong seed) : this(inputs, outputs)
+    {
+        if (!(noiseInjection >= 0)) throw new ArgumentOutOfRangeException(nameof(noiseInjection), noiseInjection, "noise injection must be ≥ 0");
+        if (!(clipSigma >= 0)) throw new ArgumentOutOfRangeException(nameof(clipSigma), clipSigma, "clip must be ≥ 0 (0 = off)");
+        NoiseInjection = noiseInjection; ClipSigma = clipSigma; _seed = seed;
+        if (noiseInjection > 0) _noisy = new float[inputs * outputs];
+    }
+
+    /// <summary>Relative σ of the weight noise injected during training.</summary>
+    public float NoiseInjection { get; }
+    /// <summary>Weights are clipped to ±ClipSigma·std(W) after each update (0 = off).</summary>
+    public float ClipSigma { get; }
+    private bool _noisyValid;
 
     /// <inheritdoc/>
     public int Inputs { get; }
@@ -61,14 +86,24 @@ public sealed class FloatWeights : IWeightMatrix
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> x, Span<float> y, int batch, bool training)
     {
-        Kernels.Gemm(x, _w, y, batch, Inputs, Outputs);
+        var w = _w.AsSpan();
+        _noisyValid = false;
+        if (training && _noisy != null)
+        {
+            float sigma = NoiseInjection * System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(_w);
+            sigma = MathF.Abs(sigma);
+            Neuromorph.Devices.DeviceRandom.FillNormal(_noisy, _seed, HwaComponent, 0, (uint)_batches++);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_noisy, sigma, _w, _noisy);
+            w = _noisy; _noisyValid = true;
+        }
+        Kernels.Gemm(x, w, y, batch, Inputs, Outputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch)
     {
-        DeepKernels.GemmTransB(dy, _w, dx, batch, Outputs, Inputs);
+        DeepKernels.GemmTransB(dy, _noisyValid ? _noisy : _w, dx, batch, Outputs, Inputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -81,6 +116,14 @@ public sealed class FloatWeights : IWeightMatrix
         if (_slot < 0) throw new InvalidOperationException("bind the network to an optimizer before training");
         DeepKernels.GemmTransA(x, dy, _grad, Inputs, batch, Outputs);
         optimizer.Step(_slot, _w, _grad);
+        if (ClipSigma > 0)
+        {
+            double m = 0, q = 0;
+            foreach (var v in _w) { m += v; q += (double)v * v; }
+            m /= _w.Length;
+            float lim = ClipSigma * (float)Math.Sqrt(Math.Max(q / _w.Length - m * m, 0));
+            System.Numerics.Tensors.TensorPrimitives.Clamp(_w, -lim, lim, _w);
+        }
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 

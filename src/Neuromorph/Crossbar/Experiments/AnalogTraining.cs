@@ -46,10 +46,10 @@ public sealed class AnalogTraining : IExperiment
         _bwd = AnalogSetup.Io(sub.Section("backward"), IoParams.PresetBackward);
         _update = AnalogSetup.Update(sub.Section("update"));
         var tr = root.Section("training");
-        _epochs = tr.GetInt("epochs", 10, 1, 1000);
+        _epochs = tr.GetInt("epochs", 15, 1, 1000);
         _batch = tr.GetInt("batch", 64, 1, 65536);
         _lr = tr.GetDouble("learning_rate", 0.1, 1e-6, 10);
-        _decay = tr.GetDouble("lr_decay", 0.85, 0.01, 1);
+        _decay = tr.GetDouble("lr_decay", 0.92, 0.01, 1);
         var fl = root.Section("float_reference");
         _floatEpochs = fl.GetInt("epochs", 10, 0, 1000);
         _floatLr = fl.GetDouble("learning_rate", 0.05, 1e-6, 10);

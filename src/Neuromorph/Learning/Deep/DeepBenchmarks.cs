@@ -23,15 +23,48 @@ public sealed record DeepBenchmarkResult(double[] EpochSeconds, double TestAccur
 public static class DeepBenchmarks
 {
     /// <summary>
-    /// The ideal-float MLP 784–256–128–10 (ReLU), SGD with momentum 0.9 (η = 0.05), batch 64:
-    /// <paramref name="epochs"/> epochs on the MNIST training set, then test accuracy.
+    /// The ideal-float MLP 784–256–128–10 (ReLU), SGD with momentum 0.9 (η = 0.05, × 0.7 per
+    /// epoch), batch 64: <paramref name="epochs"/> epochs on the MNIST training set, then test accuracy.
     /// </summary>
-    public static DeepBenchmarkResult MlpEpoch(MnistData mnist, int epochs = 1, int batch = 64, ulong seed = 1, float learningRate = 0.05f, float momentum = 0.9f)
+    public static DeepBenchmarkResult MlpEpoch(MnistData mnist, int epochs = 1, int batch = 64, ulong seed = 1, float learningRate = 0.05f, float momentum = 0.9f, float decay = 0.7f)
     {
         ArgumentNullException.ThrowIfNull(mnist);
         var net = Mlp(mnist.Train.FeatureCount, [256, 128], mnist.Train.ClassCount, seed);
-        net.Bind(new SgdMomentum(learningRate, momentum));
-        return Time(net, mnist.Train, mnist.Test, epochs, batch, seed);
+        var opt = new SgdMomentum(learningRate, momentum);
+        net.Bind(opt);
+        return Time(net, mnist.Train, mnist.Test, epochs, batch, seed, () => opt.LearningRate *= decay);
+    }
+
+    /// <summary>
+    /// The same MLP on analog tiles (<paramref name="weights"/> builds each layer's matrix:
+    /// inputs, outputs, layer index), trained with analog SGD (η = 0.1, decayed 0.92 per epoch,
+    /// no momentum) — the pulsed-update epoch the issue compares with the float epoch. The
+    /// Crossbar room supplies the factory (e.g. <c>(i, o, l) =&gt; new AnalogMatrix(i, o, new AnalogConfig(), seed, (uint)l)</c>).
+    /// </summary>
+    public static DeepBenchmarkResult AnalogMlpEpoch(MnistData mnist, Func<int, int, int, IWeightMatrix> weights, int epochs = 1, int batch = 64, ulong seed = 1, float learningRate = 0.1f, float decay = 0.92f)
+    {
+        ArgumentNullException.ThrowIfNull(mnist); ArgumentNullException.ThrowIfNull(weights);
+        int[] sizes = [mnist.Train.FeatureCount, 256, 128, mnist.Train.ClassCount];
+        var layers = new List<Layer>();
+        for (int l = 0; l < 3; l++)
+        {
+            layers.Add(new Dense(weights(sizes[l], sizes[l + 1], l), seed + (ulong)l));
+            if (l < 2) layers.Add(new Activation(ActivationKind.Relu, sizes[l + 1]));
+        }
+        var net = new Sequential([.. layers]);
+        var opt = new SgdMomentum(learningRate, 0f);
+        net.Bind(opt);
+        net.EnsureCapacity(Math.Max(batch, 256));
+        var times = new double[epochs];
+        EpochResult last = default;
+        for (int e = 0; e < epochs; e++)
+        {
+            var sw = Stopwatch.StartNew();
+            last = net.TrainEpoch(mnist.Train, batch, seed, e);
+            times[e] = sw.Elapsed.TotalSeconds;
+            opt.LearningRate *= decay;
+        }
+        return new DeepBenchmarkResult(times, net.Evaluate(mnist.Test).Accuracy, last.Accuracy);
     }
 
     /// <summary>A ReLU MLP on ideal float weights.</summary>
@@ -50,7 +83,7 @@ public static class DeepBenchmarks
     }
 
     /// <summary>Trains <paramref name="net"/> (already bound) for <paramref name="epochs"/> epochs, timing each.</summary>
-    public static DeepBenchmarkResult Time(Sequential net, LabeledSet train, LabeledSet test, int epochs, int batch, ulong seed)
+    public static DeepBenchmarkResult Time(Sequential net, LabeledSet train, LabeledSet test, int epochs, int batch, ulong seed, Action? afterEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be ≥ 1");
@@ -62,6 +95,7 @@ public static class DeepBenchmarks
             var sw = Stopwatch.StartNew();
             last = net.TrainEpoch(train, batch, seed, e);
             times[e] = sw.Elapsed.TotalSeconds;
+            afterEpoch?.Invoke();
         }
         var acc = net.Evaluate(test).Accuracy;
         return new DeepBenchmarkResult(times, acc, last.Accuracy);

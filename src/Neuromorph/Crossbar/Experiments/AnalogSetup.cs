@@ -123,12 +123,11 @@ public static class AnalogSetup
     /// <summary>Attaches one counter set to every analog (or float) weight matrix of a network.</summary>
     public static void Count(Sequential net, OpCounters? counters)
     {
-        foreach (var l in net.Layers)
-            if (l is Dense d)
-            {
-                if (d.Weights is AnalogMatrix a) a.Counters = counters;
-                else if (d.Weights is FloatWeights f) f.Counters = counters;
-            }
+        foreach (var w in ConvNets.WeightMatrices(net))
+        {
+            if (w is AnalogMatrix a) a.Counters = counters;
+            else if (w is FloatWeights f) f.Counters = counters;
+        }
     }
 }
 

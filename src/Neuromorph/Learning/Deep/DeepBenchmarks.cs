@@ -67,6 +67,20 @@ public static class DeepBenchmarks
         return new DeepBenchmarkResult(times, net.Evaluate(mnist.Test).Accuracy, last.Accuracy);
     }
 
+    /// <summary>
+    /// LeNet-5 (<see cref="ConvNets.LeNet5"/>) on MNIST, batch 64: on ideal float weights with
+    /// SGD-momentum (η = 0.05, μ = 0.9, as bench_mnist.py) when <paramref name="weights"/> is null,
+    /// else on the supplied matrices (analog tiles) with analog SGD (η = <paramref name="learningRate"/>, no momentum).
+    /// </summary>
+    public static DeepBenchmarkResult LeNetEpoch(MnistData mnist, Func<int, int, int, IWeightMatrix>? weights = null, int epochs = 1, int batch = 64, ulong seed = 1, float learningRate = 0.05f, float decay = 0.8f)
+    {
+        ArgumentNullException.ThrowIfNull(mnist);
+        var net = ConvNets.LeNet5(weights ?? ((i, o, _) => new FloatWeights(i, o)), seed);
+        var opt = new SgdMomentum(learningRate, weights is null ? 0.9f : 0f);
+        net.Bind(opt);
+        return Time(net, mnist.Train, mnist.Test, epochs, batch, seed, () => opt.LearningRate *= decay);
+    }
+
     /// <summary>A ReLU MLP on ideal float weights.</summary>
     public static Sequential Mlp(int inputs, int[] hidden, int classes, ulong seed)
     {

@@ -153,3 +153,84 @@ public class DeepTests
         Assert.Contains("takes 5 inputs", ex.Message);
     }
 }
+
+public class ConvolutionTests
+{
+    private static double Loss(Sequential net, float[] x, int[] labels, int batch)
+    {
+        var logits = net.Forward(x, batch).ToArray();
+        return SoftmaxCrossEntropy.LossAndGradient(logits, labels, new float[logits.Length], batch, net.OutputSize, out _);
+    }
+
+    [Theory]
+    [InlineData(PoolKind.Max, 1)]
+    [InlineData(PoolKind.Average, 0)]
+    public void ConvPoolGradientsMatchFiniteDifferences(PoolKind pool, int padding)
+    {
+        const int batch = 2;
+        Sequential Build()
+        {
+            var conv = new Conv2d(2, 6, 6, 3, 3, padding, (i, o) => new FloatWeights(i, o), 5);
+            var p = new Pool2d(pool, 3, conv.Ho, conv.Wo);
+            return new Sequential(conv, new Activation(ActivationKind.Tanh, conv.OutputSize), p, new Dense(p.OutputSize, 4, 6, "xavier"));
+        }
+        var net = Build();
+        var rng = new RandomStream(8, "conv-gc");
+        var x = new float[batch * 72]; rng.FillNormal(x, 0, 1);
+        int[] labels = [1, 3];
+        var conv = (Conv2d)net.Layers[0];
+        rng.FillNormal(conv.Bias, 0, 0.2f);
+        var w0 = ((FloatWeights)conv.Weights).Values.ToArray();
+        var probe = Build();
+        var pc = (Conv2d)probe.Layers[0];
+        pc.Weights.WriteWeights(w0); conv.Bias.CopyTo(pc.Bias);
+        probe.Bind(new SgdMomentum(1f, 0f));
+        probe.TrainBatch(x, labels, batch, out _);
+        var w1 = ((FloatWeights)pc.Weights).Values.ToArray();
+        var b1 = pc.Bias.ToArray();
+        // Max pooling is piecewise: keep the step small enough not to switch the arg-max.
+        float h = pool == PoolKind.Max ? 1e-3f : 1e-2f;
+        var wv = ((FloatWeights)conv.Weights).Values;
+        for (int i = 0; i < w0.Length; i += 2)
+        {
+            float keep = wv[i];
+            wv[i] = keep + h; double lp = Loss(net, x, labels, batch);
+            wv[i] = keep - h; double lm = Loss(net, x, labels, batch);
+            wv[i] = keep;
+            double numeric = (lp - lm) / (2 * h), analytic = w0[i] - w1[i];
+            Assert.True(Math.Abs(numeric - analytic) < 2e-3 + 3e-2 * Math.Abs(numeric), $"{pool} w[{i}]: numeric {numeric:G5} vs analytic {analytic:G5}");
+        }
+        for (int o = 0; o < 3; o++)
+        {
+            float keep = conv.Bias[o];
+            conv.Bias[o] = keep + h; double lp = Loss(net, x, labels, batch);
+            conv.Bias[o] = keep - h; double lm = Loss(net, x, labels, batch);
+            conv.Bias[o] = keep;
+            double numeric = (lp - lm) / (2 * h), analytic = conv.Bias[o] - b1[o];
+            Assert.True(Math.Abs(numeric - analytic) < 2e-3 + 3e-2 * Math.Abs(numeric), $"{pool} bias[{o}]: numeric {numeric:G5} vs analytic {analytic:G5}");
+        }
+    }
+
+    [Fact]
+    public void Im2ColConvolutionMatchesTheDirectSum()
+    {
+        var conv = new Conv2d(1, 4, 4, 1, 3, 1, (i, o) => new FloatWeights(i, o), 2);
+        var w = new float[9]; for (int i = 0; i < 9; i++) w[i] = i - 4;
+        conv.Weights.WriteWeights(w);
+        var x = Enumerable.Range(0, 16).Select(v => (float)v).ToArray();
+        var y = new float[16];
+        conv.Forward(x, y, 1, false);
+        for (int oy = 0; oy < 4; oy++)
+            for (int ox = 0; ox < 4; ox++)
+            {
+                float s = 0;
+                for (int ky = 0; ky < 3; ky++)
+                    for (int kx = 0; kx < 3; kx++)
+                    {
+                        int iy = oy + ky - 1, ix = ox + kx - 1;
+                        if (iy is >= 0 and < 4 && ix is >= 0 and < 4) s += w[ky * 3 + kx] * x[iy * 4 + ix];
+                    }
+                Assert.Equal(s, y[oy * 4 + ox], 1e-4f);
+            }
+    }
+}

@@ -1,0 +1,154 @@
+using Neuromorph.Devices;
+using Neuromorph.Energy;
+using Neuromorph.Learning.Deep;
+
+namespace Neuromorph.Crossbar;
+
+/// <summary>Everything that configures an analog layer (aihwkit's rpu_config): device, mapping, periphery, update, tile size.</summary>
+public sealed record AnalogConfig
+{
+    /// <summary>Device model; null = ideal float weights behind the analog periphery.</summary>
+    public PulsedDeviceParams? Device { get; init; } = PulsedPresets.GokmenVlasov2016;
+    /// <summary>Weight-to-device mapping.</summary>
+    public CellMapping Mapping { get; init; } = CellMapping.Single;
+    /// <summary>Forward periphery.</summary>
+    public IoParams Forward { get; init; } = IoParams.Preset;
+    /// <summary>Backward periphery.</summary>
+    public IoParams Backward { get; init; } = IoParams.PresetBackward;
+    /// <summary>Update scheme.</summary>
+    public UpdateParams Update { get; init; } = new();
+    /// <summary>Largest tile rows (inputs); larger layers are split, partial sums added digitally.</summary>
+    public int TileRows { get; init; } = 512;
+    /// <summary>Largest tile columns (outputs).</summary>
+    public int TileCols { get; init; } = 512;
+}
+
+/// <summary>
+/// A weight matrix of any size on a grid of <see cref="AnalogTile"/>s of at most
+/// <see cref="AnalogConfig.TileRows"/> × <see cref="AnalogConfig.TileCols"/>: each tile computes
+/// its block's MVM through its own periphery, and partial outputs of tiles sharing output
+/// columns are added digitally (counted as <see cref="Op.Accumulate"/>). Implements
+/// <see cref="IWeightMatrix"/>, so a <see cref="Dense"/> layer runs on it unchanged. The update
+/// uses only the optimizer's learning rate (analog SGD: the devices integrate the pulses).
+/// </summary>
+public sealed class AnalogMatrix : IWeightMatrix
+{
+    private readonly AnalogTile[,] _tiles;
+    private readonly int[] _r0, _c0;
+    private float[] _part = [];
+
+    /// <summary>Creates the tile grid for an inputs × outputs matrix.</summary>
+    public AnalogMatrix(int inputs, int outputs, AnalogConfig config, ulong seed, uint layerId = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (inputs < 1 || outputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), $"a weight matrix needs ≥ 1 input and output (got {inputs}×{outputs})");
+        if (config.TileRows < 1 || config.TileCols < 1) throw new ArgumentOutOfRangeException(nameof(config), "tile_size must be ≥ 1");
+        Inputs = inputs; Outputs = outputs; Config = config;
+        int tr = (inputs + config.TileRows - 1) / config.TileRows, tc = (outputs + config.TileCols - 1) / config.TileCols;
+        _tiles = new AnalogTile[tr, tc];
+        _r0 = new int[tr + 1]; _c0 = new int[tc + 1];
+        // Equal split: 784 rows on 512-row tiles become 392 + 392.
+        for (int r = 0; r <= tr; r++) _r0[r] = (int)((long)inputs * r / tr);
+        for (int c = 0; c <= tc; c++) _c0[c] = (int)((long)outputs * c / tc);
+        for (int r = 0; r < tr; r++)
+            for (int c = 0; c < tc; c++)
+                _tiles[r, c] = new AnalogTile(_r0[r + 1] - _r0[r], _c0[c + 1] - _c0[c], config.Device, config.Mapping, config.Forward, config.Backward, config.Update,
+                    seed, layerId * 4096u + (uint)(r * tc + c));
+    }
+
+    /// <inheritdoc/>
+    public int Inputs { get; }
+    /// <inheritdoc/>
+    public int Outputs { get; }
+    /// <summary>The configuration.</summary>
+    public AnalogConfig Config { get; }
+    /// <summary>Tiles along the input dimension.</summary>
+    public int TileRowCount => _tiles.GetLength(0);
+    /// <summary>Tiles along the output dimension.</summary>
+    public int TileColCount => _tiles.GetLength(1);
+    /// <summary>The tile at grid position (r, c).</summary>
+    public AnalogTile Tile(int r, int c) => _tiles[r, c];
+    /// <inheritdoc/>
+    public OpCounters? Counters { get; set; }
+
+    private Span<float> Part(int n)
+    {
+        if (_part.Length < n) _part = new float[n];
+        return _part.AsSpan(0, n);
+    }
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> x, Span<float> y, int batch, bool training)
+    {
+        y[..(batch * Outputs)].Clear();
+        for (int c = 0; c < TileColCount; c++)
+        {
+            int c0 = _c0[c], w = _c0[c + 1] - c0;
+            var part = Part(batch * w);
+            for (int r = 0; r < TileRowCount; r++)
+            {
+                _tiles[r, c].Mvm(x, Inputs, _r0[r], part, batch, transposed: false, Counters);
+                for (int b = 0; b < batch; b++)
+                    System.Numerics.Tensors.TensorPrimitives.Add(y.Slice(b * Outputs + c0, w), part.Slice(b * w, w), y.Slice(b * Outputs + c0, w));
+                if (r > 0) Counters?.Add(Op.Accumulate, (long)batch * w);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch)
+    {
+        dx[..(batch * Inputs)].Clear();
+        for (int r = 0; r < TileRowCount; r++)
+        {
+            int r0 = _r0[r], h = _r0[r + 1] - r0;
+            var part = Part(batch * h);
+            for (int c = 0; c < TileColCount; c++)
+            {
+                _tiles[r, c].Mvm(dy, Outputs, _c0[c], part, batch, transposed: true, Counters);
+                for (int b = 0; b < batch; b++)
+                    System.Numerics.Tensors.TensorPrimitives.Add(dx.Slice(b * Inputs + r0, h), part.Slice(b * h, h), dx.Slice(b * Inputs + r0, h));
+                if (c > 0) Counters?.Add(Op.Accumulate, (long)batch * h);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Bind(Optimizer optimizer) { }
+
+    /// <inheritdoc/>
+    public void Update(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        for (int r = 0; r < TileRowCount; r++)
+            for (int c = 0; c < TileColCount; c++)
+                _tiles[r, c].UpdateWeights(x, Inputs, _r0[r], dy, Outputs, _c0[c], batch, optimizer.LearningRate, Counters);
+    }
+
+    /// <inheritdoc/>
+    public void ReadWeights(Span<float> w)
+    {
+        if (w.Length < Inputs * Outputs) throw new ArgumentException($"need {Inputs * Outputs} values", nameof(w));
+        for (int r = 0; r < TileRowCount; r++)
+            for (int c = 0; c < TileColCount; c++)
+            {
+                var t = _tiles[r, c];
+                var tw = t.Weights;
+                for (int i = 0; i < t.Rows; i++) tw.Slice(i * t.Cols, t.Cols).CopyTo(w.Slice((_r0[r] + i) * Outputs + _c0[c], t.Cols));
+            }
+    }
+
+    /// <inheritdoc/>
+    public void WriteWeights(ReadOnlySpan<float> w)
+    {
+        if (w.Length != Inputs * Outputs) throw new ArgumentException($"expected {Inputs * Outputs} weights, got {w.Length}", nameof(w));
+        for (int r = 0; r < TileRowCount; r++)
+            for (int c = 0; c < TileColCount; c++)
+            {
+                var t = _tiles[r, c];
+                var tw = new float[t.Rows * t.Cols];
+                for (int i = 0; i < t.Rows; i++) w.Slice((_r0[r] + i) * Outputs + _c0[c], t.Cols).CopyTo(tw.AsSpan(i * t.Cols, t.Cols));
+                t.Program(tw);
+            }
+    }
+}

@@ -1,0 +1,378 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using Neuromorph.Devices;
+using Neuromorph.Energy;
+using Neuromorph.Learning.Deep;
+using Neuromorph.Numerics;
+
+namespace Neuromorph.Crossbar;
+
+/// <summary>
+/// One crossbar tile of rows × cols cross-points (rows = input word lines driven by DACs, cols =
+/// output bit lines read by ADCs): I_j = Σ_i G_ij V_i by Ohm's and Kirchhoff's laws, in
+/// normalised units y_j = Σ_i w_ij x_i. The weights live on pulsed-update devices
+/// (<see cref="PulsedDeviceArray"/>, one per weight or a differential pair), or on ideal floats
+/// when no device is given (the periphery still applies). Forward and backward run through the
+/// same periphery (<see cref="IoParams"/>); the update is the parallel pulsed outer product of
+/// <see cref="UpdateParams"/>. Structure of arrays, scratch sized once per batch capacity.
+/// </summary>
+public sealed class AnalogTile
+{
+    private static readonly uint CompNoise = Philox.ComponentId("tile.noise");
+    private static readonly uint CompTrain = Philox.ComponentId("tile.pulse-train");
+    private readonly float[] _w;
+    private readonly PulsedDeviceArray? _plus, _minus;
+    private readonly ulong _seed;
+    private readonly uint _id;
+    private ulong _mvmCount;
+    private RandomStream _trainRng;
+    // Scratch (grown to the batch capacity).
+    private float[] _xq = [], _yBuf = [], _scale = [];
+    private readonly ulong[] _rowMask, _colMask;
+    private readonly int[] _rowIdx, _colIdx;
+    private readonly float[] _normals = new float[16];
+    private readonly int[] _colSlot;
+    private readonly float[] _pool = new float[4096];
+    private int _poolPos = 4096;
+    private ulong _poolBlock;
+    private readonly bool _fastPulses;
+    private static readonly uint CompPulse = Philox.ComponentId("tile.pulse-noise");
+
+    /// <summary>Creates a tile; <paramref name="device"/> null means ideal float weights.</summary>
+    public AnalogTile(int rows, int cols, PulsedDeviceParams? device, CellMapping mapping, IoParams forward, IoParams backward, UpdateParams update, ulong seed, uint id)
+    {
+        if (rows < 1 || cols < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"a tile needs ≥ 1 row and column (got {rows}×{cols})");
+        ArgumentNullException.ThrowIfNull(forward); ArgumentNullException.ThrowIfNull(backward); ArgumentNullException.ThrowIfNull(update);
+        forward.Validate("forward"); backward.Validate("backward"); update.Validate();
+        Rows = rows; Cols = cols; Forward = forward; BackwardIo = backward; Update = update; Mapping = mapping;
+        _seed = seed; _id = id;
+        _w = new float[rows * cols];
+        if (device != null)
+        {
+            _plus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 1));
+            if (mapping == CellMapping.Differential) _minus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 2));
+            SyncWeights();
+        }
+        _trainRng = new RandomStream(seed, CompTrain, id);
+        _rowMask = new ulong[rows]; _colMask = new ulong[cols];
+        _rowIdx = new int[rows]; _colIdx = new int[cols]; _colSlot = new int[cols];
+        // Per-pulse path through the public step law when the device has no per-pulse state the
+        // tile cannot see (write noise, level quantisation, endurance, faults); else the device's own ApplyPulses.
+        _fastPulses = device is { WriteNoiseStd: 0, Levels: < 2, Endurance: 0, StuckAtMinFraction: 0, StuckAtMaxFraction: 0 };
+    }
+
+    private static ulong Mix(ulong seed, uint id, uint k) => seed ^ (0x9E3779B97F4A7C15ul * (((ulong)id << 8) + k));
+
+    /// <summary>Input lines.</summary>
+    public int Rows { get; }
+    /// <summary>Output lines.</summary>
+    public int Cols { get; }
+    /// <summary>Forward periphery.</summary>
+    public IoParams Forward { get; }
+    /// <summary>Backward periphery.</summary>
+    public IoParams BackwardIo { get; }
+    /// <summary>Update scheme.</summary>
+    public UpdateParams Update { get; }
+    /// <summary>Weight-to-device mapping.</summary>
+    public CellMapping Mapping { get; }
+    /// <summary>The devices holding the weight (g⁺ for pairs); null for ideal weights.</summary>
+    public PulsedDeviceArray? Devices => _plus;
+    /// <summary>g⁻ of differential pairs.</summary>
+    public PulsedDeviceArray? MinusDevices => _minus;
+    /// <summary>Effective weights (rows × cols).</summary>
+    public ReadOnlySpan<float> Weights => _w;
+    /// <summary>Pair refreshes performed (differential mapping).</summary>
+    public long Refreshes { get; private set; }
+
+    /// <summary>Programs the weights (rows × cols) onto the devices: w for single devices; g⁺ = w_min + max(w, 0), g⁻ = w_min + max(−w, 0) for pairs.</summary>
+    public void Program(ReadOnlySpan<float> w)
+    {
+        if (w.Length != _w.Length) throw new ArgumentException($"expected {_w.Length} weights, got {w.Length}", nameof(w));
+        if (_plus is null) { w.CopyTo(_w); return; }
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (_minus is null) _plus.Program(i, w[i]);
+            else { float floor = _plus.Params.WMin; _plus.Program(i, floor + Math.Max(w[i], 0f)); _minus.Program(i, floor + Math.Max(-w[i], 0f)); }
+        }
+        SyncWeights();
+    }
+
+    private void SyncWeights()
+    {
+        if (_plus is null) return;
+        if (_minus is null) _plus.State.CopyTo(_w);
+        else TensorPrimitives.Subtract(_plus.State, _minus.State, _w);
+    }
+
+    private void EnsureScratch(int batch, int width)
+    {
+        if (_xq.Length < batch * width) _xq = new float[batch * width];
+        int outW = Math.Max(Rows, Cols);
+        if (_yBuf.Length < batch * outW) _yBuf = new float[batch * outW];
+        if (_scale.Length < batch) _scale = new float[batch];
+    }
+
+    /// <summary>
+    /// y (batch × cols, contiguous) ← analog MVM of the input slice x[b, offset … offset + rows)
+    /// (row stride <paramref name="stride"/>); transposed: y (batch × rows) ← δ[b, offset … offset + cols)·Wᵀ.
+    /// Noise management, DAC, array with read noise, output noise, ADC and bound management as in
+    /// <see cref="IoParams"/>; conversions and MACs are counted into <paramref name="counters"/>.
+    /// </summary>
+    public void Mvm(ReadOnlySpan<float> x, int stride, int offset, Span<float> y, int batch, bool transposed, OpCounters? counters)
+    {
+        var io = transposed ? BackwardIo : Forward;
+        int nIn = transposed ? Cols : Rows, nOut = transposed ? Rows : Cols;
+        EnsureScratch(batch, nIn);
+        var xq = _xq.AsSpan(0, batch * nIn);
+        var scale = _scale.AsSpan(0, batch);
+        ulong call = _mvmCount++;
+        for (int b = 0; b < batch; b++)
+        {
+            var src = x.Slice(b * stride + offset, nIn);
+            var dst = xq.Slice(b * nIn, nIn);
+            float a = 1f;
+            if (io.NoiseManagement == NoiseManagement.AbsMax && !io.IsPerfect)
+            {
+                a = TensorPrimitives.MaxMagnitude(src);
+                a = MathF.Abs(a);
+                if (a == 0f) a = 1f;
+                a /= io.InputBound;
+            }
+            scale[b] = a;
+            if (io.IsPerfect) { src.CopyTo(dst); continue; }
+            if (io.StochasticRounding)
+            {
+                for (int i = 0; i < nIn; i++)
+                    dst[i] = io.QuantizeInput(src[i] / a, CounterRandom.Uniform4(_seed, CompNoise ^ 0x5A5Au, _id, (call << 20) + (ulong)(b * nIn + i)).U0);
+            }
+            else for (int i = 0; i < nIn; i++) dst[i] = io.QuantizeInput(src[i] / a);
+        }
+        var outp = y[..(batch * nOut)];
+        if (transposed) DeepKernels.GemmTransB(xq, _w, outp, batch, Cols, Rows);
+        else Kernels.Gemm(xq, _w, outp, batch, Rows, Cols);
+        if (counters != null)
+        {
+            counters.Add(Op.Mac, (long)batch * Rows * Cols);
+            counters.Add(Op.DacConversion, (long)batch * nIn);
+            counters.Add(Op.AdcConversion, (long)batch * nOut);
+        }
+        if (io.IsPerfect) return;
+        for (int b = 0; b < batch; b++)
+        {
+            var yr = outp.Slice(b * nOut, nOut);
+            var xr = xq.Slice(b * nIn, nIn);
+            float factor = 1f;
+            for (int iter = 0; ; iter++)
+            {
+                bool saturated = Periphery(io, xr, yr, call, (uint)b, (uint)iter);
+                if (!saturated || io.BoundManagement == BoundManagement.None || iter >= io.MaxBoundIterations) break;
+                // Bound management: halve the input and repeat this sample's MVM.
+                factor *= 0.5f;
+                TensorPrimitives.Multiply(xr, 0.5f, xr);
+                if (transposed) Kernels.Gemv(_w, Rows, Cols, xr, yr);
+                else Kernels.GemvTransposed(_w, Rows, Cols, xr, yr);
+                if (counters != null)
+                {
+                    counters.Add(Op.Mac, (long)Rows * Cols);
+                    counters.Add(Op.DacConversion, nIn);
+                    counters.Add(Op.AdcConversion, nOut);
+                }
+            }
+            TensorPrimitives.Multiply(yr, scale[b] / factor, yr);
+        }
+    }
+
+    /// <summary>Adds read and output noise to one output vector and converts it; returns true if any output hit the ADC bound.</summary>
+    private bool Periphery(IoParams io, ReadOnlySpan<float> xr, Span<float> yr, ulong call, uint sample, uint iter)
+    {
+        float sw = io.WeightNoise, so = io.OutputNoise;
+        float sigma = sw > 0 ? MathF.Sqrt(so * so + sw * sw * TensorPrimitives.SumOfSquares(xr)) : so;
+        int n = yr.Length;
+        if (sigma > 0)
+        {
+            var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            uint stepLow = (uint)call, stepHigh = (uint)(call >> 32) ^ (iter << 16);
+            uint baseIdx = _id * 0x10000u ^ sample * (uint)Math.Max(Rows, Cols) * 17u;
+            for (int j = 0; j < n; j += 16)
+            {
+                DeviceRandom.Normal16(_seed, CompNoise, Vector512.Create(baseIdx + (uint)j) + lane, Vector512.Create(stepLow), stepHigh).CopyTo(_normals);
+                int m = Math.Min(16, n - j);
+                for (int k = 0; k < m; k++) yr[j + k] += sigma * _normals[k];
+            }
+        }
+        float bound = io.OutputBound;
+        bool sat = false;
+        for (int j = 0; j < n; j++)
+        {
+            if (MathF.Abs(yr[j]) >= bound) sat = true;
+            yr[j] = io.QuantizeOutput(yr[j]);
+        }
+        return sat;
+    }
+
+    /// <summary>
+    /// The descent step ΔW = −η·Σ_b x_b δ_bᵀ for this tile's slice: pulsed outer products sample by
+    /// sample on devices (<see cref="UpdateParams"/>), or the exact float update for ideal weights.
+    /// </summary>
+    public void UpdateWeights(ReadOnlySpan<float> x, int xStride, int xOffset, ReadOnlySpan<float> d, int dStride, int dOffset, int batch, float learningRate, OpCounters? counters)
+    {
+        if (_plus is null)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                var xr = x.Slice(b * xStride + xOffset, Rows);
+                var dr = d.Slice(b * dStride + dOffset, Cols);
+                for (int i = 0; i < Rows; i++)
+                {
+                    float s = -learningRate * xr[i];
+                    if (s != 0f) Kernels.AxpyFma(s, dr, _w.AsSpan(i * Cols, Cols));
+                }
+            }
+            return;
+        }
+        long pulses = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            var xr = x.Slice(b * xStride + xOffset, Rows);
+            var dr = d.Slice(b * dStride + dOffset, Cols);
+            pulses += Update.PulseType == PulseType.Stochastic ? StochasticUpdate(xr, dr, learningRate) : DeterministicUpdate(xr, dr, learningRate);
+        }
+        if (_minus != null) Refresh(counters);
+        SyncWeights();
+        counters?.Add(Op.ProgrammingPulse, pulses);
+    }
+
+    private float DwMin => _plus!.Params.DwMin;
+
+    private long StochasticUpdate(ReadOnlySpan<float> x, ReadOnlySpan<float> d, float lr)
+    {
+        float xmax = MathF.Abs(TensorPrimitives.MaxMagnitude(x)), dmax = MathF.Abs(TensorPrimitives.MaxMagnitude(d));
+        if (xmax == 0f || dmax == 0f) return 0;
+        float dw = DwMin;
+        int bl = Update.DesiredBL;
+        if (Update.BLManagement) bl = Math.Clamp((int)MathF.Ceiling(lr * xmax * dmax / dw), 1, Update.DesiredBL);
+        float a = MathF.Sqrt(lr / (bl * dw));
+        float k = Update.UpdateManagement ? MathF.Sqrt(dmax / xmax) : 1f;
+        float ax = a * k, ad = a / k;
+        int nr = Trains(x, ax, bl, _rowMask, _rowIdx);
+        if (nr == 0) return 0;
+        int nc = Trains(d, ad, bl, _colMask, _colIdx);
+        if (nc == 0) return 0;
+        // Slot by slot, as the hardware fires them: in slot t every row line with bit t set meets
+        // every column line with bit t set, and each meeting is one pulse on that device.
+        long pulses = 0;
+        for (int t = 0; t < bl; t++)
+        {
+            ulong bit = 1ul << t;
+            int nct = 0;
+            for (int jj = 0; jj < nc; jj++) { int j = _colIdx[jj]; if ((_colMask[j] & bit) != 0) _colSlot[nct++] = j; }
+            if (nct == 0) continue;
+            for (int ii = 0; ii < nr; ii++)
+            {
+                int i = _rowIdx[ii];
+                if ((_rowMask[i] & bit) == 0) continue;
+                bool xPos = x[i] > 0;
+                int rowBase = i * Cols;
+                for (int jj = 0; jj < nct; jj++)
+                {
+                    int j = _colSlot[jj];
+                    // Descent: Δw has the sign of −x_i δ_j.
+                    Pulse(rowBase + j, xPos != (d[j] > 0), 1);
+                }
+                pulses += nct;
+            }
+        }
+        return pulses;
+    }
+
+    /// <summary>Draws a Bernoulli train (bit t set with probability min(1, scale·|v_i|)) for every nonzero line; returns the active lines.</summary>
+    private int Trains(ReadOnlySpan<float> v, float scale, int bl, ulong[] mask, int[] idx)
+    {
+        int count = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            float p = MathF.Min(1f, scale * MathF.Abs(v[i]));
+            if (p <= 0f) continue;
+            ulong m = 0;
+            if (p >= 1f) m = bl == 64 ? ulong.MaxValue : (1ul << bl) - 1;
+            else for (int t = 0; t < bl; t++) if (_trainRng.NextFloat() < p) m |= 1ul << t;
+            if (m == 0) continue;
+            mask[i] = m;
+            idx[count++] = i;
+        }
+        return count;
+    }
+
+    private long DeterministicUpdate(ReadOnlySpan<float> x, ReadOnlySpan<float> d, float lr)
+    {
+        float c = lr / DwMin;
+        long pulses = 0;
+        for (int i = 0; i < Rows; i++)
+        {
+            if (x[i] == 0f) continue;
+            float ci = c * x[i];
+            for (int j = 0; j < Cols; j++)
+            {
+                int n = (int)MathF.Round(MathF.Abs(ci * d[j]));
+                if (n == 0) continue;
+                Pulse(i * Cols + j, (x[i] > 0) != (d[j] > 0), n);
+                pulses += n;
+            }
+        }
+        return pulses;
+    }
+
+    private void Pulse(int device, bool up, int n)
+    {
+        PulsedDeviceArray a;
+        if (_minus is null) a = _plus!;
+        else { a = up ? _plus! : _minus; up = true; }
+        if (!_fastPulses) { a.ApplyPulses(device, up ? n : -n); return; }
+        // The device's step law s(w) (PulsedDeviceArray.MeanStep) with its cycle-to-cycle noise and
+        // per-device bounds, one pulse at a time; noise from the tile's counter-keyed normal pool.
+        var p = a.Params;
+        float lo = a.LowerBounds[device], hi = a.UpperBounds[device];
+        float w = a.State[device];
+        for (int k = 0; k < n; k++)
+        {
+            float s = a.MeanStep(device, w, up);
+            float xi = NextPulseNormal();
+            float dd = p.AdditiveNoise ? s + p.DwMinStd * p.DwMin * xi : s * (1f + p.DwMinStd * xi);
+            w = Math.Clamp(up ? w + dd : w - dd, lo, hi);
+        }
+        a.Program(device, w);
+    }
+
+    private float NextPulseNormal()
+    {
+        if (_poolPos == _pool.Length)
+        {
+            var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            ulong block = _poolBlock++;
+            for (int j = 0; j < _pool.Length; j += 16)
+                DeviceRandom.Normal16(_seed, CompPulse, Vector512.Create(_id * 0x100000u + (uint)j) + lane, Vector512.Create((uint)block), (uint)(block >> 32)).CopyTo(_pool.AsSpan(j, 16));
+            _poolPos = 0;
+        }
+        return _pool[_poolPos++];
+    }
+
+    /// <summary>Differential pairs: a pair whose g⁺ or g⁻ passed the refresh threshold is reset and reprogrammed to the same difference (aihwkit OneSidedUnitCell refresh).</summary>
+    private void Refresh(OpCounters? counters)
+    {
+        var gp = _plus!.State; var gm = _minus!.State;
+        float thr = Update.RefreshThreshold * _plus.Params.WMax;
+        float floor = _plus.Params.WMin;
+        long n = 0;
+        for (int i = 0; i < gp.Length; i++)
+        {
+            if (gp[i] < thr && gm[i] < thr) continue;
+            float w = gp[i] - gm[i];
+            _plus.Program(i, floor + Math.Max(w, 0f));
+            _minus.Program(i, floor + Math.Max(-w, 0f));
+            n++;
+        }
+        Refreshes += n;
+        counters?.Add(Op.ProgrammingPulse, 2 * n);
+    }
+}

@@ -1,0 +1,155 @@
+namespace Neuromorph.Crossbar;
+
+/// <summary>How inputs are scaled into the DAC range before an analog MVM (aihwkit NoiseManagementType).</summary>
+public enum NoiseManagement
+{
+    /// <summary>No scaling: inputs beyond the DAC bound are clipped.</summary>
+    None,
+    /// <summary>Divide each input vector by its max |x| (aihwkit ABS_MAX), rescale the output digitally.</summary>
+    AbsMax,
+}
+
+/// <summary>What happens when an output saturates the ADC (aihwkit BoundManagementType).</summary>
+public enum BoundManagement
+{
+    /// <summary>Saturated outputs stay clipped.</summary>
+    None,
+    /// <summary>Repeat the MVM with the input halved until no output saturates (aihwkit ITERATIVE).</summary>
+    Iterative,
+}
+
+/// <summary>
+/// Periphery of one analog matrix–vector product (aihwkit IOParameters): a DAC of
+/// <see cref="InputBits"/> bits over [−<see cref="InputBound"/>, <see cref="InputBound"/>], the
+/// array (ideal Kirchhoff sum y_j = Σ_i w_ij x_i plus weight read noise σ_w‖x‖₂ξ, the output-side
+/// equivalent of independent N(0, σ_w²) noise on every weight), additive output noise σ_out ξ, and
+/// an ADC of <see cref="OutputBits"/> bits over [−<see cref="OutputBound"/>, <see cref="OutputBound"/>].
+/// A b-bit converter has resolution res = 1/(2^b − 2) of its full range (aihwkit inp_res/out_res),
+/// i.e. a step of 2·bound·res. Defaults are aihwkit's PresetIOParameters: 7-bit DAC, 9-bit ADC,
+/// output bound 20, output noise 0.1 (about one ADC step), ABS_MAX noise management, iterative
+/// bound management. Units are normalised weight and input units; the physical scale (siemens,
+/// volts) enters only the energy model.
+/// </summary>
+public sealed record IoParams
+{
+    /// <summary>DAC bits (0 = no input quantisation).</summary>
+    public int InputBits { get; init; } = 7;
+    /// <summary>DAC range bound (normalised input units).</summary>
+    public float InputBound { get; init; } = 1f;
+    /// <summary>Stochastic instead of nearest rounding in the DAC.</summary>
+    public bool StochasticRounding { get; init; }
+    /// <summary>ADC bits (0 = no output quantisation).</summary>
+    public int OutputBits { get; init; } = 9;
+    /// <summary>ADC saturation bound (normalised output units).</summary>
+    public float OutputBound { get; init; } = 20f;
+    /// <summary>σ of additive Gaussian output noise, before the ADC.</summary>
+    public float OutputNoise { get; init; } = 0.1f;
+    /// <summary>σ of additive Gaussian weight read noise (per weight and per MVM, normalised weight units).</summary>
+    public float WeightNoise { get; init; }
+    /// <summary>Input scaling.</summary>
+    public NoiseManagement NoiseManagement { get; init; } = NoiseManagement.AbsMax;
+    /// <summary>Saturation handling.</summary>
+    public BoundManagement BoundManagement { get; init; } = BoundManagement.Iterative;
+    /// <summary>Most halvings of the input bound management tries (2^10 ≈ aihwkit's max_bm_factor 1000).</summary>
+    public int MaxBoundIterations { get; init; } = 10;
+    /// <summary>When true the MVM is exact: no quantisation, noise or saturation (an ideal periphery).</summary>
+    public bool IsPerfect { get; init; }
+
+    /// <summary>aihwkit's PresetIOParameters (forward pass).</summary>
+    public static IoParams Preset => new();
+    /// <summary>The backward pass default: the same converters and noise, no bound management (aihwkit's backward IOParameters).</summary>
+    public static IoParams PresetBackward => new() { BoundManagement = BoundManagement.None };
+    /// <summary>An exact periphery.</summary>
+    public static IoParams Perfect => new() { IsPerfect = true, InputBits = 0, OutputBits = 0, OutputNoise = 0, NoiseManagement = NoiseManagement.None, BoundManagement = BoundManagement.None };
+
+    /// <summary>DAC step 2·bound/(2^bits − 2) (0 when not quantised).</summary>
+    public float InputStep => InputBits > 0 ? 2f * InputBound / ((1 << InputBits) - 2) : 0f;
+    /// <summary>ADC step 2·bound/(2^bits − 2) (0 when not quantised).</summary>
+    public float OutputStep => OutputBits > 0 ? 2f * OutputBound / ((1 << OutputBits) - 2) : 0f;
+
+    /// <summary>Throws naming the field when a value is out of range.</summary>
+    public void Validate(string prefix = "io")
+    {
+        if (InputBits is < 0 or 1 or > 24) throw new ArgumentOutOfRangeException($"{prefix}.input_bits", InputBits, "DAC bits must be 0 (off) or 2…24");
+        if (OutputBits is < 0 or 1 or > 24) throw new ArgumentOutOfRangeException($"{prefix}.output_bits", OutputBits, "ADC bits must be 0 (off) or 2…24");
+        if (!(InputBound > 0)) throw new ArgumentOutOfRangeException($"{prefix}.input_bound", InputBound, "must be > 0");
+        if (!(OutputBound > 0)) throw new ArgumentOutOfRangeException($"{prefix}.output_bound", OutputBound, "must be > 0");
+        if (!(OutputNoise >= 0)) throw new ArgumentOutOfRangeException($"{prefix}.output_noise", OutputNoise, "must be ≥ 0");
+        if (!(WeightNoise >= 0)) throw new ArgumentOutOfRangeException($"{prefix}.weight_noise", WeightNoise, "must be ≥ 0");
+        if (MaxBoundIterations is < 0 or > 30) throw new ArgumentOutOfRangeException($"{prefix}.max_bound_iterations", MaxBoundIterations, "must be in 0…30");
+    }
+
+    /// <summary>DAC: clip to ±bound and round to the step (nearest, or stochastic with uniform <paramref name="u"/>).</summary>
+    public float QuantizeInput(float x, float u = 0.5f)
+    {
+        float b = InputBound;
+        x = Math.Clamp(x, -b, b);
+        float s = InputStep;
+        if (s == 0f) return x;
+        return StochasticRounding ? MathF.Floor(x / s + u) * s : MathF.Round(x / s) * s;
+    }
+
+    /// <summary>ADC: clip to ±bound and round to the step.</summary>
+    public float QuantizeOutput(float y)
+    {
+        float b = OutputBound;
+        y = Math.Clamp(y, -b, b);
+        float s = OutputStep;
+        return s == 0f ? y : MathF.Round(y / s) * s;
+    }
+}
+
+/// <summary>How one signed weight is held by conductances.</summary>
+public enum CellMapping
+{
+    /// <summary>
+    /// One bidirectional device per weight; its normalised state is the weight (aihwkit's pulsed
+    /// devices, whose [w_min, w_max] already stands for a device against a fixed reference column).
+    /// </summary>
+    Single,
+    /// <summary>
+    /// Differential pair w = g⁺ − g⁻ with potentiation-only updates (positive steps to g⁺, negative
+    /// to g⁻) and a refresh that reprograms a pair when either device nears saturation (aihwkit
+    /// OneSidedUnitCell; the scheme PCM needs, Nandakumar et al. 2020).
+    /// </summary>
+    Differential,
+}
+
+/// <summary>Pulse generation of the parallel outer-product update.</summary>
+public enum PulseType
+{
+    /// <summary>Stochastic pulse trains of length BL; a device steps once per coincidence (Gokmen &amp; Vlasov 2016).</summary>
+    Stochastic,
+    /// <summary>Deterministic pulse counts: each device gets round(η|x_i δ_j|/Δw_min) pulses (the expected count, no coincidence noise).</summary>
+    Deterministic,
+}
+
+/// <summary>
+/// Parallel pulsed update (Gokmen &amp; Vlasov 2016, Front. Neurosci. 10:333, Eqs. 2–4; aihwkit
+/// PulsedUpdateMetaParameter). For the descent step ΔW = −η·x·δᵀ each row i fires a Bernoulli
+/// train of BL slots with probability p_i = min(1, A·k·|x_i|) and each column with
+/// q_j = min(1, A/k·|δ_j|), A = √(η/(BL·Δw_min)); a device pulses once (direction −sign(x_i δ_j))
+/// for every slot where both fire, so E[Δw_ij] = Δw_min·BL·p_i q_j = −η x_i δ_j while unclipped.
+/// Update management chooses k = √(max|δ|/max|x|) so the two largest probabilities are equal;
+/// BL management shortens the train to BL = min(BL_desired, ⌈η·max|x|·max|δ|/Δw_min⌉).
+/// </summary>
+public sealed record UpdateParams
+{
+    /// <summary>Desired (maximal) pulse-train length BL (≤ 64).</summary>
+    public int DesiredBL { get; init; } = 31;
+    /// <summary>Balance row and column probabilities (aihwkit update_management).</summary>
+    public bool UpdateManagement { get; init; } = true;
+    /// <summary>Shorten trains to the need of the sample (aihwkit update_bl_management).</summary>
+    public bool BLManagement { get; init; } = true;
+    /// <summary>Stochastic trains or deterministic counts.</summary>
+    public PulseType PulseType { get; init; } = PulseType.Stochastic;
+    /// <summary>Differential pairs: refresh when a device exceeds this fraction of its upper bound.</summary>
+    public float RefreshThreshold { get; init; } = 0.9f;
+
+    /// <summary>Throws naming the field when a value is out of range.</summary>
+    public void Validate(string prefix = "update")
+    {
+        if (DesiredBL is < 1 or > 64) throw new ArgumentOutOfRangeException($"{prefix}.bl", DesiredBL, "pulse-train length must be 1…64");
+        if (!(RefreshThreshold > 0 && RefreshThreshold <= 1)) throw new ArgumentOutOfRangeException($"{prefix}.refresh_threshold", RefreshThreshold, "must be in (0, 1]");
+    }
+}

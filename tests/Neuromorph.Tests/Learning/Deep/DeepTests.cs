@@ -1,0 +1,236 @@
+using Neuromorph.Data;
+using Neuromorph.Experiments;
+using Neuromorph.Learning.Deep;
+using Neuromorph.Numerics;
+
+namespace Neuromorph.Tests.Learning.Deep;
+
+public class DeepTests
+{
+    /// <summary>Loss of a fixed net on a fixed batch (double accumulation of the float forward pass).</summary>
+    private static double Loss(Sequential net, float[] x, int[] labels, int batch)
+    {
+        var logits = net.Forward(x, batch).ToArray();
+        var g = new float[logits.Length];
+        return SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, batch, net.OutputSize, out _);
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.Relu)]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.Tanh)]
+    public void DenseAndActivationGradientsMatchFiniteDifferences(ActivationKind act)
+    {
+        const int batch = 3, nin = 5, hidden = 4, classes = 3;
+        var l1 = new Dense(nin, hidden, 11, "xavier");
+        var l2 = new Dense(hidden, classes, 12, "xavier");
+        var rng = new RandomStream(5, "gc");
+        rng.FillNormal(l1.Bias, 0, 0.3f);
+        rng.FillNormal(l2.Bias, 0, 0.3f);
+        var net = new Sequential(l1, new Activation(act, hidden), l2);
+        var x = new float[batch * nin]; rng.FillNormal(x, 0, 1);
+        int[] labels = [0, 2, 1];
+
+        // Analytic gradients: one SGD step with η = 1 and no momentum moves θ by exactly −∂L/∂θ.
+        var w1 = ((FloatWeights)l1.Weights).Values.ToArray();
+        var b2 = l2.Bias.ToArray();
+        var w2 = ((FloatWeights)l2.Weights).Values.ToArray();
+        var probe = new Sequential(new Dense(nin, hidden, 11, "xavier"), new Activation(act, hidden), new Dense(hidden, classes, 12, "xavier"));
+        CopyParams(net, probe);
+        probe.Bind(new SgdMomentum(1f, 0f));
+        probe.TrainBatch(x, labels, batch, out _);
+        var gw1 = Diff(w1, ((FloatWeights)((Dense)probe.Layers[0]).Weights).Values.ToArray());
+        var gw2 = Diff(w2, ((FloatWeights)((Dense)probe.Layers[2]).Weights).Values.ToArray());
+        var gb2 = Diff(b2, ((Dense)probe.Layers[2]).Bias.ToArray());
+
+        const float h = 1e-2f;
+        void Check(Span<float> theta, int i, float analytic)
+        {
+            float keep = theta[i];
+            theta[i] = keep + h; double lp = Loss(net, x, labels, batch);
+            theta[i] = keep - h; double lm = Loss(net, x, labels, batch);
+            theta[i] = keep;
+            double numeric = (lp - lm) / (2 * h);
+            Assert.True(Math.Abs(numeric - analytic) < 2e-3 + 2e-2 * Math.Abs(numeric), $"{act}: numeric {numeric:G5} vs analytic {analytic:G5}");
+        }
+        var fw1 = ((FloatWeights)l1.Weights).Values;
+        for (int i = 0; i < fw1.Length; i += 3) Check(((FloatWeights)l1.Weights).Values, i, gw1[i]);
+        for (int i = 0; i < w2.Length; i++) Check(((FloatWeights)l2.Weights).Values, i, gw2[i]);
+        for (int i = 0; i < classes; i++) Check(l2.Bias, i, gb2[i]);
+
+        // Input gradient through both layers: ∂L/∂x from the backward pass of a no-update call.
+        var dx = InputGradient(net, x, labels, batch);
+        for (int i = 0; i < x.Length; i++)
+        {
+            float keep = x[i];
+            x[i] = keep + h; double lp = Loss(net, x, labels, batch);
+            x[i] = keep - h; double lm = Loss(net, x, labels, batch);
+            x[i] = keep;
+            double numeric = (lp - lm) / (2 * h);
+            Assert.True(Math.Abs(numeric - dx[i]) < 2e-3 + 2e-2 * Math.Abs(numeric), $"{act} dx[{i}]: numeric {numeric:G5} vs analytic {dx[i]:G5}");
+        }
+    }
+
+    private static float[] InputGradient(Sequential net, float[] x, int[] labels, int batch)
+    {
+        // Prepend an identity-weight dense layer whose dx is the network's input gradient.
+        int n = net.InputSize;
+        var logits = net.Forward(x, batch).ToArray();
+        var g = new float[logits.Length];
+        SoftmaxCrossEntropy.LossAndGradient(logits, labels, g, batch, net.OutputSize, out _);
+        var acts = new List<float[]> { x };
+        var cur = x;
+        foreach (var l in net.Layers)
+        {
+            var y = new float[batch * l.OutputSize];
+            l.Forward(cur, y, batch, false);
+            acts.Add(y); cur = y;
+        }
+        var err = g;
+        for (int i = net.Layers.Count - 1; i >= 0; i--)
+        {
+            var l = net.Layers[i];
+            var dx = new float[batch * l.InputSize];
+            l.Backward(acts[i], acts[i + 1], err, dx, batch, needDx: true, optimizer: null);
+            err = dx;
+        }
+        Assert.Equal(batch * n, err.Length);
+        return err;
+    }
+
+    private static void CopyParams(Sequential from, Sequential to)
+    {
+        for (int i = 0; i < from.Layers.Count; i++)
+            if (from.Layers[i] is Dense a && to.Layers[i] is Dense b)
+            {
+                var w = new float[a.InputSize * a.OutputSize];
+                a.Weights.ReadWeights(w); b.Weights.WriteWeights(w);
+                a.Bias.CopyTo(b.Bias);
+            }
+    }
+
+    private static float[] Diff(float[] before, float[] after) => before.Select((v, i) => v - after[i]).ToArray();
+
+    [Fact]
+    public void AdamFollowsTheBiasCorrectedFirstStep()
+    {
+        // On the first step m̂ = g and v̂ = g², so every parameter moves by −η·g/(|g| + ε) ≈ −η·sign(g).
+        var adam = new Adam(0.01f);
+        int slot = adam.Register(3);
+        float[] p = [1f, 2f, 3f];
+        adam.Step(slot, p, [0.5f, -2f, 0f]);
+        Assert.Equal(0.99f, p[0], 1e-5f);
+        Assert.Equal(2.01f, p[1], 1e-5f);
+        Assert.Equal(3f, p[2], 1e-6f);
+    }
+
+    [Fact]
+    public void MomentumAccumulatesVelocity()
+    {
+        var sgd = new SgdMomentum(0.1f, 0.5f);
+        int slot = sgd.Register(1);
+        float[] p = [0f];
+        sgd.Step(slot, p, [1f]);   // v = 1, p = −0.1
+        sgd.Step(slot, p, [1f]);   // v = 1.5, p = −0.25
+        Assert.Equal(-0.25f, p[0], 1e-6f);
+    }
+
+    [Fact]
+    public void MlpLearnsDigits8x8()
+    {
+        var (train, test) = ReadoutClassification.StratifiedSplit(Digits8x8.Load(scaleToUnit: true), 0.3, 3);
+        var net = DeepBenchmarks.Mlp(64, [64], 10, 7);
+        net.Bind(new SgdMomentum(0.05f, 0.9f));
+        for (int e = 0; e < 15; e++) net.TrainEpoch(train, 32, 1, e, cancel: TestContext.Current.CancellationToken);
+        var acc = net.Evaluate(test).Accuracy;
+        Assert.True(acc > 0.95, $"test accuracy {acc:P2}");
+    }
+
+    [Fact]
+    public void MismatchedLayersFailNamingTheSizes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Sequential(new Dense(4, 3, 1), new Dense(5, 2, 1)));
+        Assert.Contains("takes 5 inputs", ex.Message);
+    }
+}
+
+public class ConvolutionTests
+{
+    private static double Loss(Sequential net, float[] x, int[] labels, int batch)
+    {
+        var logits = net.Forward(x, batch).ToArray();
+        return SoftmaxCrossEntropy.LossAndGradient(logits, labels, new float[logits.Length], batch, net.OutputSize, out _);
+    }
+
+    [Theory]
+    [InlineData(PoolKind.Max, 1)]
+    [InlineData(PoolKind.Average, 0)]
+    public void ConvPoolGradientsMatchFiniteDifferences(PoolKind pool, int padding)
+    {
+        const int batch = 2;
+        Sequential Build()
+        {
+            var conv = new Conv2d(2, 6, 6, 3, 3, padding, (i, o) => new FloatWeights(i, o), 5);
+            var p = new Pool2d(pool, 3, conv.Ho, conv.Wo);
+            return new Sequential(conv, new Activation(ActivationKind.Tanh, conv.OutputSize), p, new Dense(p.OutputSize, 4, 6, "xavier"));
+        }
+        var net = Build();
+        var rng = new RandomStream(8, "conv-gc");
+        var x = new float[batch * 72]; rng.FillNormal(x, 0, 1);
+        int[] labels = [1, 3];
+        var conv = (Conv2d)net.Layers[0];
+        rng.FillNormal(conv.Bias, 0, 0.2f);
+        var w0 = ((FloatWeights)conv.Weights).Values.ToArray();
+        var probe = Build();
+        var pc = (Conv2d)probe.Layers[0];
+        pc.Weights.WriteWeights(w0); conv.Bias.CopyTo(pc.Bias);
+        probe.Bind(new SgdMomentum(1f, 0f));
+        probe.TrainBatch(x, labels, batch, out _);
+        var w1 = ((FloatWeights)pc.Weights).Values.ToArray();
+        var b1 = pc.Bias.ToArray();
+        // Max pooling is piecewise: keep the step small enough not to switch the arg-max.
+        float h = pool == PoolKind.Max ? 1e-3f : 1e-2f;
+        var wv = ((FloatWeights)conv.Weights).Values;
+        for (int i = 0; i < w0.Length; i += 2)
+        {
+            float keep = wv[i];
+            wv[i] = keep + h; double lp = Loss(net, x, labels, batch);
+            wv[i] = keep - h; double lm = Loss(net, x, labels, batch);
+            wv[i] = keep;
+            double numeric = (lp - lm) / (2 * h), analytic = w0[i] - w1[i];
+            Assert.True(Math.Abs(numeric - analytic) < 2e-3 + 3e-2 * Math.Abs(numeric), $"{pool} w[{i}]: numeric {numeric:G5} vs analytic {analytic:G5}");
+        }
+        for (int o = 0; o < 3; o++)
+        {
+            float keep = conv.Bias[o];
+            conv.Bias[o] = keep + h; double lp = Loss(net, x, labels, batch);
+            conv.Bias[o] = keep - h; double lm = Loss(net, x, labels, batch);
+            conv.Bias[o] = keep;
+            double numeric = (lp - lm) / (2 * h), analytic = conv.Bias[o] - b1[o];
+            Assert.True(Math.Abs(numeric - analytic) < 2e-3 + 3e-2 * Math.Abs(numeric), $"{pool} bias[{o}]: numeric {numeric:G5} vs analytic {analytic:G5}");
+        }
+    }
+
+    [Fact]
+    public void Im2ColConvolutionMatchesTheDirectSum()
+    {
+        var conv = new Conv2d(1, 4, 4, 1, 3, 1, (i, o) => new FloatWeights(i, o), 2);
+        var w = new float[9]; for (int i = 0; i < 9; i++) w[i] = i - 4;
+        conv.Weights.WriteWeights(w);
+        var x = Enumerable.Range(0, 16).Select(v => (float)v).ToArray();
+        var y = new float[16];
+        conv.Forward(x, y, 1, false);
+        for (int oy = 0; oy < 4; oy++)
+            for (int ox = 0; ox < 4; ox++)
+            {
+                float s = 0;
+                for (int ky = 0; ky < 3; ky++)
+                    for (int kx = 0; kx < 3; kx++)
+                    {
+                        int iy = oy + ky - 1, ix = ox + kx - 1;
+                        if (iy is >= 0 and < 4 && ix is >= 0 and < 4) s += w[ky * 3 + kx] * x[iy * 4 + ix];
+                    }
+                Assert.Equal(s, y[oy * 4 + ox], 1e-4f);
+            }
+    }
+}

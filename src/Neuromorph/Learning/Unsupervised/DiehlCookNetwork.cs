@@ -19,6 +19,8 @@ public sealed class DiehlCookState
     internal int[] StepStart, StepInputs = new int[4096];
     /// <summary>Excitatory spike counts of the last presentation window, one per neuron.</summary>
     public int[] Counts { get; }
+    /// <summary>When set, every excitatory spike is appended as (step within the presentation, neuron).</summary>
+    public List<(int Step, int Neuron)>? Recorded { get; set; }
     /// <summary>Operation counters of the presentations run on this state.</summary>
     public OpCounters Counters { get; } = new();
 
@@ -232,9 +234,37 @@ public sealed class DiehlCookNetwork
     public int Present(ReadOnlySpan<float> image, DiehlCookState st, double intensity, RandomStream rng, bool learn)
     {
         if (image.Length != _in) throw new ArgumentException($"image has {image.Length} values, the network has {_in} inputs", nameof(image));
+        DrawInputs(image, st, intensity, ref rng);
+        return Run(st, learn);
+    }
+
+    /// <summary>
+    /// One presentation (window + rest) with given input spikes: input <paramref name="inputs"/>[q]
+    /// fires at window step <paramref name="steps"/>[q] (0 ≤ step &lt; presentation steps). For
+    /// controlled experiments and tests; otherwise identical to <see cref="Present(ReadOnlySpan{float}, DiehlCookState, double, RandomStream, bool)"/>.
+    /// </summary>
+    public int PresentSpikes(ReadOnlySpan<int> steps, ReadOnlySpan<int> inputs, DiehlCookState st, bool learn)
+    {
+        if (steps.Length != inputs.Length) throw new ArgumentException("steps and inputs must have the same length", nameof(inputs));
+        int pairs = steps.Length;
+        if (st.PairInput.Length < pairs) { st.PairInput = new int[pairs]; st.PairStep = new int[pairs]; }
+        for (int q = 0; q < pairs; q++)
+        {
+            if ((uint)steps[q] >= (uint)_on) throw new ArgumentOutOfRangeException(nameof(steps), steps[q], $"spike step must be in [0, {_on})");
+            if ((uint)inputs[q] >= (uint)_in) throw new ArgumentOutOfRangeException(nameof(inputs), inputs[q], $"input must be in [0, {_in})");
+            st.PairInput[q] = inputs[q]; st.PairStep[q] = steps[q];
+        }
+        SortPairs(st, pairs);
+        return Run(st, learn);
+    }
+
+    /// <summary>The global training step at which the next training presentation starts (spike times of <see cref="DiehlCookState.Recorded"/> are relative to the presentation).</summary>
+    public int TrainingStep => _step;
+
+    private int Run(DiehlCookState st, bool learn)
+    {
         var p = Params;
         if (learn && _step > RebaseAt) Rebase();
-        DrawInputs(image, st, intensity, ref rng);
         Array.Clear(st.Counts);
         var ctr = st.Counters;
         long events = 0, updates = 0, excSpikesTotal = 0, inhSpikesTotal = 0;
@@ -350,6 +380,7 @@ public sealed class DiehlCookNetwork
                 st.VE[j] = (float)p.VResetE; st.RefE[j] = refE;
                 if (learn) { _theta[j] += p.ThetaPlus; _thr[j] = (float)(_theta[j] - p.ThetaOffset + p.VThreshE); }
                 if (k < _on) st.Counts[j]++;
+                st.Recorded?.Add((k, j));
             }
             for (int q = 0; q < ni; q++) { int m = st.InhSpikes[q]; st.VI[m] = (float)p.VResetI; st.RefI[m] = refI; }
             excSpikesTotal += ne; inhSpikesTotal += ni;
@@ -429,6 +460,11 @@ public sealed class DiehlCookNetwork
                 st.PairInput[pairs] = i; st.PairStep[pairs] = (int)step; pairs++;
             }
         }
+        SortPairs(st, pairs);
+    }
+
+    private void SortPairs(DiehlCookState st, int pairs)
+    {
         var start = st.StepStart;
         Array.Clear(start);
         for (int q = 0; q < pairs; q++) start[st.PairStep[q] + 1]++;

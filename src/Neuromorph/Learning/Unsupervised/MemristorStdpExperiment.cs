@@ -28,6 +28,7 @@ public sealed class MemristorStdpExperiment : IExperiment
     private readonly QuerliozParams _p;
     private readonly string _substrate, _preset;
     private readonly double _d2d, _c2c, _mtjProbability;
+    private readonly double? _d2dBounds;
     private readonly int _devicesPerSynapse;
     private readonly int _trainImages, _epochs, _labelImages, _testImages, _fields;
     private readonly double[] _sweepD2d, _sweepC2c;
@@ -60,6 +61,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         _preset = sub.GetString("preset", "", "", "AgASi", "TaOxHfOx", "Pcmo", "AlOxHfO2", "EpiRam", "Joshi2020", "Vincent2015");
         _d2d = sub.GetDouble("d2d", 0.25, 0, 10);
         _c2c = sub.GetDouble("c2c", 0.10, 0, 10);
+        _d2dBounds = sub.Has("d2d_bounds") ? sub.GetDouble("d2d_bounds", 0, 0, 10) : null;
         _devicesPerSynapse = sub.GetInt("devices_per_synapse", 1, 1, 16);
         _mtjProbability = sub.GetDouble("switching_probability", 0.1, 1e-6, 1);
         if (_substrate == "ideal") _p = _p with { IdealStep = sub.GetDouble("step", 0.005, 1e-6, 0.5) };
@@ -91,7 +93,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         return _substrate switch
         {
             "ideal" => null,
-            "querlioz-memristor" => new DeviceSynapseStore(count, n => new QuerliozMemristorArray(n, QuerliozMemristorParams.Nominal with { DeviceToDevice = d2d, CycleToCycle = c2c }, seed), opt),
+            "querlioz-memristor" => new DeviceSynapseStore(count, n => new QuerliozMemristorArray(n, QuerliozMemristorParams.Nominal with { DeviceToDevice = d2d, CycleToCycle = c2c, BoundsDeviceToDevice = _d2dBounds }, seed), opt),
             "neurosim" => new DeviceSynapseStore(count, n => new NeuroSimDeviceArray(n, NeuroSim(_preset), seed), opt),
             "pcm" => new DeviceSynapseStore(count, n => new PcmDeviceArray(n, PcmPresets.Joshi2020, seed), opt),
             _ => new DeviceSynapseStore(count, n => new MtjArray(n, MtjPresets.Vincent2015, MtjCurrent(MtjPresets.Vincent2015, _mtjProbability, 10e-9), 10e-9, seed), opt),

@@ -21,9 +21,10 @@ namespace Neuromorph.Learning.Unsupervised;
 /// <param name="BetaMinus">Nonlinearity of depression (dimensionless).</param>
 /// <param name="DeviceToDevice">Relative standard deviation σ_d2d of every device parameter.</param>
 /// <param name="CycleToCycle">Relative standard deviation σ_c2c of each pulse's change.</param>
+/// <param name="BoundsDeviceToDevice">Relative spread of G_min and G_max alone; null: the same as <paramref name="DeviceToDevice"/>.</param>
 public readonly record struct QuerliozMemristorParams(
     double GMin, double GMax, double AlphaPlus, double AlphaMinus, double BetaPlus, double BetaMinus,
-    double DeviceToDevice = 0, double CycleToCycle = 0)
+    double DeviceToDevice = 0, double CycleToCycle = 0, double? BoundsDeviceToDevice = null)
 {
     /// <summary>
     /// Representative nominal device in the form of Querlioz 2013 eq. (1): G from 1 to 10 µS,
@@ -42,6 +43,7 @@ public readonly record struct QuerliozMemristorParams(
         if (!(BetaPlus >= 0)) throw new ArgumentOutOfRangeException(nameof(BetaPlus), BetaPlus, "BetaPlus must be ≥ 0");
         if (!(BetaMinus >= 0)) throw new ArgumentOutOfRangeException(nameof(BetaMinus), BetaMinus, "BetaMinus must be ≥ 0");
         if (!(DeviceToDevice >= 0 && DeviceToDevice <= 10)) throw new ArgumentOutOfRangeException(nameof(DeviceToDevice), DeviceToDevice, "DeviceToDevice must be in [0, 10]");
+        if (BoundsDeviceToDevice is { } b && !(b >= 0 && b <= 10)) throw new ArgumentOutOfRangeException(nameof(BoundsDeviceToDevice), b, "BoundsDeviceToDevice must be in [0, 10]");
         if (!(CycleToCycle >= 0 && CycleToCycle <= 10)) throw new ArgumentOutOfRangeException(nameof(CycleToCycle), CycleToCycle, "CycleToCycle must be in [0, 10]");
     }
 }
@@ -70,12 +72,13 @@ public sealed class QuerliozMemristorArray : IConductanceArray
         _g = new float[count]; _gMin = new float[count]; _gMax = new float[count];
         _aP = new float[count]; _aM = new float[count]; _bP = new float[count]; _bM = new float[count];
         _pulses = new uint[count];
-        double s = p.DeviceToDevice;
+        double s = p.DeviceToDevice, sb = p.BoundsDeviceToDevice ?? p.DeviceToDevice;
         for (int d = 0; d < count; d++)
         {
             var r = new RandomStream(seed, "querlioz-memristor/d2d", (uint)d);
             double Draw(double nominal) => nominal * Math.Abs(1 + s * r.NextNormal());
-            double gmin = Draw(p.GMin), gmax = Draw(p.GMax);
+            double DrawBound(double nominal) => nominal * Math.Abs(1 + sb * r.NextNormal());
+            double gmin = DrawBound(p.GMin), gmax = DrawBound(p.GMax);
             double span = p.GMax - p.GMin;
             if (gmax < gmin + 0.05 * span) gmax = gmin + 0.05 * span; // a device keeps a usable window
             _gMin[d] = (float)gmin; _gMax[d] = (float)gmax;

@@ -1,0 +1,204 @@
+using Neuromorph.Devices;
+using Neuromorph.Energy;
+using Neuromorph.Numerics;
+
+namespace Neuromorph.Learning.Unsupervised;
+
+/// <summary>
+/// Parameters of the Querlioz et al. 2013 network (IEEE Trans. Nanotechnol. 12:288), SI units
+/// for times and rates; potentials in units of the maximal synaptic weight. The structure and rule
+/// are the paper's: rate-coded inputs, leaky integrate-and-fire outputs with winner-take-all
+/// lateral inhibition, a simplified STDP applied as one programming pulse per synapse, homeostatic
+/// thresholds. Numerical values are representative settings of that structure chosen for this
+/// implementation (documented in docs/stdp.md), not values copied from the paper.
+/// </summary>
+public sealed record QuerliozParams
+{
+    public int Inputs { get; init; } = 784;
+    public int Neurons { get; init; } = 100;
+    /// <summary>Input rate of a full-intensity pixel (Hz).</summary>
+    public double MaxRate { get; init; } = 22.0;
+    /// <summary>Presentation time per image (s); images follow one another without rest, each starting from u = 0.</summary>
+    public double PresentationTime { get; init; } = 0.35;
+    /// <summary>Membrane leak time constant τ_leak (s): u ← u·exp(−Δt/τ_leak) between input events.</summary>
+    public double TauLeak { get; init; } = 0.1;
+    /// <summary>Initial firing threshold (sum-of-weights units).</summary>
+    public double Threshold { get; init; } = 20;
+    /// <summary>Lowest threshold homeostasis may reach.</summary>
+    public double MinThreshold { get; init; } = 5;
+    /// <summary>After a spike, every other neuron ignores input for T_inhibit (s) and all potentials are reset.</summary>
+    public double InhibitTime { get; init; } = 0.01;
+    /// <summary>Refractory period of the neuron that spiked (s).</summary>
+    public double RefractoryTime { get; init; } = 0.02;
+    /// <summary>LTP window T_LTP (s): at a post spike, inputs that spiked within it are potentiated, all others depressed.</summary>
+    public double LtpWindow { get; init; } = 0.045;
+    /// <summary>Homeostasis: every <see cref="HomeostasisPeriod"/> images θ_j += rate·(A_j − Ā) with A_j the neuron's spikes in the period and Ā their mean.</summary>
+    public int HomeostasisPeriod { get; init; } = 10;
+    /// <summary>Homeostasis rate (threshold units per spike of excess activity).</summary>
+    public double HomeostasisRate { get; init; } = 0.5;
+    /// <summary>Step of the ideal (float) substrate as a fraction of the weight range per LTP/LTD event.</summary>
+    public double IdealStep { get; init; } = 0.01;
+
+    /// <summary>Throws naming the parameter when a value is out of range.</summary>
+    public void Validate()
+    {
+        static void Pos(double v, string n) { if (!(v > 0) || double.IsInfinity(v)) throw new ArgumentOutOfRangeException(n, v, $"{n} must be positive"); }
+        if (Inputs < 1) throw new ArgumentOutOfRangeException(nameof(Inputs), Inputs, "Inputs must be ≥ 1");
+        if (Neurons < 2) throw new ArgumentOutOfRangeException(nameof(Neurons), Neurons, "Neurons must be ≥ 2");
+        Pos(MaxRate, nameof(MaxRate)); Pos(PresentationTime, nameof(PresentationTime)); Pos(TauLeak, nameof(TauLeak));
+        Pos(Threshold, nameof(Threshold)); Pos(LtpWindow, nameof(LtpWindow)); Pos(IdealStep, nameof(IdealStep));
+        if (InhibitTime < 0) throw new ArgumentOutOfRangeException(nameof(InhibitTime), InhibitTime, "InhibitTime must be ≥ 0");
+        if (RefractoryTime < 0) throw new ArgumentOutOfRangeException(nameof(RefractoryTime), RefractoryTime, "RefractoryTime must be ≥ 0");
+        if (HomeostasisPeriod < 1) throw new ArgumentOutOfRangeException(nameof(HomeostasisPeriod), HomeostasisPeriod, "HomeostasisPeriod must be ≥ 1");
+        if (HomeostasisRate < 0) throw new ArgumentOutOfRangeException(nameof(HomeostasisRate), HomeostasisRate, "HomeostasisRate must be ≥ 0");
+    }
+}
+
+/// <summary>
+/// The Querlioz 2013 network, event-driven in continuous time. On an input spike of input i at t:
+/// u_j ← u_j·exp(−(t − t_last)/τ_leak) + w_ij for every neuron not inhibited or refractory; the
+/// neuron with the largest u_j − θ_j &gt; 0 fires, all potentials reset to 0 and the others are
+/// inhibited for T_inhibit. Learning: at a post spike of j, every synapse (k, j) receives one
+/// potentiating pulse when input k spiked within T_LTP, else one depressing pulse — requested
+/// from the <see cref="ISynapseStore"/> as Δw = ±δ with δ the store's pulse weight, so on a
+/// <see cref="DeviceSynapseStore"/> the device model decides the actual change. The effective
+/// weight is (w + 1)/2 of a store with range [−1, 1] (one device against a mid-range reference).
+/// </summary>
+public sealed class QuerliozNetwork
+{
+    private readonly int _n, _in;
+    private readonly float[] _u, _weff;
+    private readonly double[] _theta, _until, _lastInput;
+    private readonly int[] _period;
+    private readonly float _delta;
+    private double[] _times = new double[4096];
+    private int[] _inputs = new int[4096];
+    private int _imagesInPeriod;
+
+    /// <summary>Parameters.</summary>
+    public QuerliozParams Params { get; }
+    /// <summary>The synapse store (synapse s = input·N + neuron), weights in [−1, 1].</summary>
+    public ISynapseStore Store { get; }
+    /// <summary>Thresholds θ_j.</summary>
+    public ReadOnlySpan<double> Theta => _theta;
+    /// <summary>Spike counts of the last presentation.</summary>
+    public int[] Counts { get; }
+    /// <summary>Operation counters (spikes, synaptic events, updates).</summary>
+    public OpCounters Counters { get; } = new();
+    /// <summary>Images trained so far (keys the input streams).</summary>
+    public long TrainedImages { get; private set; }
+
+    /// <summary>
+    /// Creates the network on <paramref name="store"/> (null: an ideal store on [−1, 1]); initial
+    /// weights uniform in the range are programmed with <see cref="ISynapseStore.Set"/>.
+    /// </summary>
+    public QuerliozNetwork(QuerliozParams p, ulong seed, ISynapseStore? store = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Validate();
+        Params = p; _n = p.Neurons; _in = p.Inputs;
+        int count = _n * _in;
+        Store = store ?? new IdealSynapseStore(count, -1f, 1f);
+        if (Store.Count != count) throw new ArgumentException($"store has {Store.Count} synapses; the network needs {count}", nameof(store));
+        _delta = Store is DeviceSynapseStore ds ? ds.PulseWeight : (float)(2 * p.IdealStep);
+        var r = new RandomStream(seed, "querlioz/weights");
+        for (int s = 0; s < count; s++) Store.Set(s, (float)r.Uniform(-1, 1));
+        _u = new float[_n]; _weff = new float[count];
+        _theta = new double[_n]; Array.Fill(_theta, p.Threshold);
+        _until = new double[_n]; _lastInput = new double[_in];
+        _period = new int[_n];
+        Counts = new int[_n];
+    }
+
+    private void RefreshEffective()
+    {
+        var w = Store.Weights;
+        for (int s = 0; s < _weff.Length; s++) _weff[s] = 0.5f * (w[s] + 1f);
+    }
+
+    /// <summary>Trains on one image (STDP and homeostasis on).</summary>
+    public int Train(ReadOnlySpan<float> image, ulong seed)
+    {
+        int c = Present(image, new RandomStream(seed, "querlioz/train-input", (uint)TrainedImages), learn: true);
+        TrainedImages++;
+        if (++_imagesInPeriod >= Params.HomeostasisPeriod)
+        {
+            double mean = _period.Average();
+            for (int j = 0; j < _n; j++) _theta[j] = Math.Max(Params.MinThreshold, _theta[j] + Params.HomeostasisRate * (_period[j] - mean));
+            Array.Clear(_period); _imagesInPeriod = 0;
+        }
+        return c;
+    }
+
+    /// <summary>Frozen inference of one image; the counts are in <see cref="Counts"/>.</summary>
+    public int Infer(ReadOnlySpan<float> image, ulong seed, uint index)
+        => Present(image, new RandomStream(seed, "querlioz/test-input", index), learn: false);
+
+    /// <summary>One presentation; returns the number of output spikes.</summary>
+    public int Present(ReadOnlySpan<float> image, RandomStream rng, bool learn)
+    {
+        if (image.Length != _in) throw new ArgumentException($"image has {image.Length} values, the network has {_in} inputs", nameof(image));
+        var p = Params;
+        double T = p.PresentationTime;
+        int m = 0;
+        for (int i = 0; i < _in; i++)
+        {
+            double rate = image[i] * p.MaxRate;
+            if (rate <= 0) continue;
+            double t = 0;
+            while (true)
+            {
+                t += rng.Exponential(rate);
+                if (t >= T) break;
+                if (m == _times.Length) { Array.Resize(ref _times, m * 2); Array.Resize(ref _inputs, m * 2); }
+                _times[m] = t; _inputs[m] = i; m++;
+            }
+        }
+        Array.Sort(_times, _inputs, 0, m);
+        RefreshEffective();
+        Array.Clear(_u); Array.Clear(Counts); Array.Fill(_until, double.NegativeInfinity); Array.Fill(_lastInput, double.NegativeInfinity);
+        double tLast = 0, tau = p.TauLeak;
+        int spikes = 0;
+        long events = 0, pulses = 0;
+        for (int q = 0; q < m; q++)
+        {
+            double t = _times[q]; int i = _inputs[q];
+            _lastInput[i] = t;
+            float f = (float)Math.Exp(-(t - tLast) / tau);
+            tLast = t;
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_u, f, _u);
+            var row = _weff.AsSpan(i * _n, _n);
+            int best = -1; double bestMargin = 0;
+            for (int j = 0; j < _n; j++)
+            {
+                if (t < _until[j]) continue;
+                _u[j] += row[j];
+                double margin = _u[j] - _theta[j];
+                if (margin > bestMargin) { bestMargin = margin; best = j; }
+            }
+            events += _n;
+            if (best < 0) continue;
+            spikes++; Counts[best]++;
+            if (learn)
+            {
+                _period[best]++;
+                for (int k = 0; k < _in; k++)
+                {
+                    int s = k * _n + best;
+                    Store.Update(s, t - _lastInput[k] <= p.LtpWindow ? _delta : -_delta);
+                    _weff[s] = 0.5f * (Store.Weights[s] + 1f);
+                }
+                pulses += _in;
+            }
+            Array.Clear(_u);
+            double inhibitEnd = t + p.InhibitTime;
+            for (int j = 0; j < _n; j++) _until[j] = Math.Max(_until[j], inhibitEnd);
+            _until[best] = t + p.RefractoryTime;
+        }
+        Counters.Add(Op.Spike, m + spikes);
+        Counters.Add(Op.SynapticEvent, events);
+        Counters.Add(Op.NeuronUpdate, events);
+        if (pulses > 0) Counters.Add(Store is DeviceSynapseStore ? Op.ProgrammingPulse : Op.SynapticUpdate, pulses);
+        return spikes;
+    }
+}

@@ -22,7 +22,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
         "A spiking network described declaratively (populations, projections, inputs, plasticity), simulated and measured",
         section => new SpikingNetworkExperiment(section));
 
-    private static readonly string[] LifPresetNames = ["default", "brette-cuba-2007", "brette-coba-2007", "brunel-2000", "bellec-2020-alif", "diehl-cook-2015-excitatory"];
+    private static readonly string[] LifPresetNames = ["default", "brette-cuba-2007", "brette-coba-2007", "brunel-2000", "bellec-2018-lsnn", "diehl-cook-2015-excitatory"];
 
     private readonly SimulationSettings _sim;
     private readonly List<PopSpec> _pops = [];
@@ -205,7 +205,7 @@ public sealed class SpikingNetworkExperiment : IExperiment
             "brette-cuba-2007" => LifPresets.BretteCuba2007,
             "brette-coba-2007" => LifPresets.BretteCoba2007,
             "brunel-2000" => LifPresets.Brunel2000,
-            "bellec-2020-alif" => LifPresets.Bellec2020Alif,
+            "bellec-2018-lsnn" => LifPresets.Bellec2018Lsnn,
             "diehl-cook-2015-excitatory" => LifPresets.DiehlCook2015Excitatory,
             _ => new LifParameters(),
         };

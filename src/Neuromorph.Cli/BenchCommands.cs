@@ -19,6 +19,7 @@ public static class BenchCommands
         cmd.Subcommands.Add(Gemm());
         foreach (var model in Spiking.SpikingBenchmarks.Models) cmd.Subcommands.Add(SpikingNetwork(model));
         cmd.Subcommands.Add(DevicePulses());
+        cmd.Subcommands.Add(Esn());
         return cmd;
     }
 
@@ -104,6 +105,29 @@ public static class BenchCommands
             {
                 ["devices"] = r.Devices, ["pulses"] = r.Pulses, ["threads"] = pr.GetValue(threads),
                 ["seconds"] = r.Seconds, ["device_updates_per_second"] = r.UpdatesPerSecond,
+            }, pr.GetValue(json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Esn()
+    {
+        var units = new Option<int>("--units") { DefaultValueFactory = _ => 1000, Description = "reservoir units" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 10_000, Description = "training steps" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var cmd = new Command("esn", "Echo-state network on NARMA10 with a ridge readout, as the ReservoirPy/NumPy reference script: init, harvest, fit and run times") { units, steps, threads, json };
+        cmd.SetAction(pr => Cli.Guard(() =>
+        {
+            int k = pr.GetValue(threads);
+            SetThreads(k);
+            var r = Reservoir.ReservoirBenchmarks.Esn(pr.GetValue(units), pr.GetValue(steps), k);
+            Emit("esn", new()
+            {
+                ["units"] = r.Units, ["train_steps"] = r.TrainSteps, ["test_steps"] = r.TestSteps, ["threads"] = r.Threads,
+                ["init_seconds"] = r.InitSeconds, ["harvest_seconds"] = r.HarvestSeconds, ["fit_seconds"] = r.FitSeconds,
+                ["run_seconds"] = r.RunSeconds, ["steps_per_second"] = r.StepsPerSecond, ["nrmse"] = r.Nrmse,
             }, pr.GetValue(json));
             return 0;
         }));

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Neuromorph.Spiking;
 
 /// <summary>
@@ -62,7 +64,8 @@ public readonly record struct AdExParameters
 /// <summary>
 /// A population of AdEx neurons (<see cref="AdExParameters"/>), integrated with classical RK4 at the
 /// network step with synaptic inputs held over the step (the exponential is capped at e^{20} inside a
-/// step so a diverging upswing cannot overflow); synapses decay exactly between steps.
+/// step so a diverging upswing cannot overflow); synapses decay exactly between steps. Whole groups
+/// of eight neurons run in float32 Vector256 lanes, the remainder of the population in double.
 /// </summary>
 public sealed class AdExPopulation : Population
 {
@@ -148,7 +151,10 @@ public sealed class AdExPopulation : Population
         bool cond = p.Synapses == SynapseKind.Conductance;
         int off = slot * Count, n = 0;
         var re = Rings[0]!; var ri = Rings[1]!; var rv = Rings[2]; var rc = Rings[3];
-        for (int k = start; k < end; k++)
+        int k0 = start;
+        if (Vector256.IsHardwareAccelerated)
+            for (; k0 <= end - 8; k0 += 8) n = UpdateVector(k0, off, re, ri, rv, rc, spikes, n, cond);
+        for (int k = k0; k < end; k++)
         {
             double ge = Ge[k] + re[off + k]; re[off + k] = 0;
             double gi = Gi[k] + ri[off + k]; ri[off + k] = 0;
@@ -176,6 +182,63 @@ public sealed class AdExPopulation : Population
                 spikes[n++] = k;
             }
             else { V[k] = (float)vn; W[k] = (float)wn; }
+        }
+        return n;
+    }
+
+    private static (Vector256<float> Dv, Vector256<float> Dw) RhsV(in AdExParameters p, Vector256<float> v, Vector256<float> w, Vector256<float> i)
+    {
+        var ex = Vector256.Exp(Vector256.Min((v - Vector256.Create((float)p.ThresholdPotential)) * (float)(1 / p.SlopeFactor), Vector256.Create(20f)));
+        var gl = (float)p.LeakConductance;
+        var dv = (gl * (Vector256.Create((float)p.RestingPotential) - v) + (float)(p.LeakConductance * p.SlopeFactor) * ex - w + i) * (float)(1 / p.Capacitance);
+        var dw = ((float)p.SubthresholdAdaptation * (v - Vector256.Create((float)p.RestingPotential)) - w) * (float)(1 / p.TauAdaptation);
+        return (dv, dw);
+    }
+
+    private int UpdateVector(int k, int off, float[] re, float[] ri, float[]? rv, float[]? rc, Span<int> spikes, int n, bool cond)
+    {
+        var p = Parameters;
+        var ge = Vector256.Create(Ge.AsSpan(k, 8)) + Vector256.Create(re.AsSpan(off + k, 8));
+        var gi = Vector256.Create(Gi.AsSpan(k, 8)) + Vector256.Create(ri.AsSpan(off + k, 8));
+        re.AsSpan(off + k, 8).Clear(); ri.AsSpan(off + k, 8).Clear();
+        var i = Vector256.Create(Bias.AsSpan(k, 8));
+        if (rc != null) { i += Vector256.Create(rc.AsSpan(off + k, 8)); rc.AsSpan(off + k, 8).Clear(); }
+        var v = Vector256.Create(V.AsSpan(k, 8)); var w = Vector256.Create(W.AsSpan(k, 8));
+        var jump = Vector256<float>.Zero;
+        if (rv != null) { jump = Vector256.Create(rv.AsSpan(off + k, 8)); rv.AsSpan(off + k, 8).Clear(); }
+        (ge * (float)_pe).CopyTo(Ge.AsSpan(k, 8)); (gi * (float)_pi).CopyTo(Gi.AsSpan(k, 8));
+        var refr = Vector256.Create(RefractoryLeft.AsSpan(k, 8));
+        var free = Vector256.Equals(refr, Vector256<int>.Zero);
+        Vector256.Max(refr - Vector256<int>.One, Vector256<int>.Zero).CopyTo(RefractoryLeft.AsSpan(k, 8));
+        // Refractory neurons: V held, w relaxes by one Euler step (as the scalar path).
+        var wHeld = w + (float)_h * ((float)p.SubthresholdAdaptation * (v - Vector256.Create((float)p.RestingPotential)) - w) * (float)(1 / p.TauAdaptation);
+        Vector256<float> gs = Vector256<float>.Zero, gsE = Vector256<float>.Zero;
+        if (cond) { gs = ge + gi; gsE = ge * (float)p.ReversalExcitatory + gi * (float)p.ReversalInhibitory; }
+        else i += ge + gi;
+        float h = (float)_h, h2 = h / 2, h6 = h / 6;
+        var v1 = v + jump;
+        var (a1, b1) = RhsV(p, v1, w, i + gsE - gs * v1);
+        var v2 = v1 + h2 * a1; var w2 = w + h2 * b1;
+        var (a2, b2) = RhsV(p, v2, w2, i + gsE - gs * v2);
+        var v3 = v1 + h2 * a2; var w3 = w + h2 * b2;
+        var (a3, b3) = RhsV(p, v3, w3, i + gsE - gs * v3);
+        var v4 = v1 + h * a3; var w4 = w + h * b3;
+        var (a4, b4) = RhsV(p, v4, w4, i + gsE - gs * v4);
+        var vn = v1 + h6 * (a1 + 2f * a2 + 2f * a3 + a4);
+        var wn = w + h6 * (b1 + 2f * b2 + 2f * b3 + b4);
+        var fired = ~Vector256.LessThan(vn, Vector256.Create((float)p.PeakPotential)) & free.AsSingle();
+        var finiteW = Vector256.Equals(wn, wn) & Vector256.LessThan(Vector256.Abs(wn), Vector256.Create(float.PositiveInfinity));
+        var wSpike = Vector256.ConditionalSelect(finiteW, wn, w) + Vector256.Create((float)p.SpikeAdaptation);
+        var vOut = Vector256.ConditionalSelect(fired, Vector256.Create((float)p.Reset), Vector256.ConditionalSelect(free.AsSingle(), vn, v));
+        var wOut = Vector256.ConditionalSelect(fired, wSpike, Vector256.ConditionalSelect(free.AsSingle(), wn, wHeld));
+        vOut.CopyTo(V.AsSpan(k, 8)); wOut.CopyTo(W.AsSpan(k, 8));
+        uint mask = Vector256.ExtractMostSignificantBits(fired);
+        while (mask != 0)
+        {
+            int l = System.Numerics.BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            RefractoryLeft[k + l] = _nref;
+            spikes[n++] = k + l;
         }
         return n;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Neuromorph.Spiking;
 
 /// <summary>
@@ -125,7 +127,8 @@ public static class IzhikevichPresets
 /// A population of Izhikevich neurons (<see cref="IzhikevichParameters"/>). State in SI (v in V,
 /// u stored in the model's mV/ms units). Integrated with classical fourth-order Runge–Kutta at the
 /// network step, input held constant over the step; a spike is detected when v reaches v_peak at
-/// the end of a step (or the step diverges). Receptors: Excitatory/Inhibitory (exponential
+/// the end of a step (or the step diverges). Whole groups of eight neurons run in float32
+/// Vector256 lanes, the remainder of the population in double precision. Receptors: Excitatory/Inhibitory (exponential
 /// currents, A), Voltage (jump, V), Current (one step, A).
 /// </summary>
 public sealed class IzhikevichPopulation : Population
@@ -202,7 +205,10 @@ public sealed class IzhikevichPopulation : Population
         int off = slot * Count, n = 0;
         var re = Rings[0]!; var ri = Rings[1]!; var rv = Rings[2]; var rc = Rings[3];
         double unit = 1 / p.CurrentUnit;
-        for (int k = start; k < end; k++)
+        int k0 = start;
+        if (Vector256.IsHardwareAccelerated)
+            for (; k0 <= end - 8; k0 += 8) n = UpdateVector(k0, off, re, ri, rv, rc, spikes, n);
+        for (int k = k0; k < end; k++)
         {
             double ie = Ie[k] + re[off + k]; re[off + k] = 0;
             double ii = Ii[k] + ri[off + k]; ri[off + k] = 0;
@@ -219,6 +225,51 @@ public sealed class IzhikevichPopulation : Population
                 spikes[n++] = k;
             }
             else { V[k] = (float)(vn * 1e-3); U[k] = (float)un; }
+        }
+        return n;
+    }
+
+    private static (Vector256<float> Dv, Vector256<float> Du) RhsV(in IzhikevichParameters p, Vector256<float> v, Vector256<float> u, Vector256<float> i)
+    {
+        var dv = ((float)p.K2 * v + Vector256.Create((float)p.K1)) * v + Vector256.Create((float)p.K0) - u + i;
+        var du = p.AccommodationForm
+            ? (float)(p.A * p.B) * (v + Vector256.Create(65f))
+            : (float)p.A * ((float)p.B * v - u);
+        return (dv, du);
+    }
+
+    private int UpdateVector(int k, int off, float[] re, float[] ri, float[]? rv, float[]? rc, Span<int> spikes, int n)
+    {
+        var p = Parameters;
+        var ie = Vector256.Create(Ie.AsSpan(k, 8)) + Vector256.Create(re.AsSpan(off + k, 8));
+        var ii = Vector256.Create(Ii.AsSpan(k, 8)) + Vector256.Create(ri.AsSpan(off + k, 8));
+        re.AsSpan(off + k, 8).Clear(); ri.AsSpan(off + k, 8).Clear();
+        var iext = Vector256.Create(Bias.AsSpan(k, 8));
+        if (rc != null) { iext += Vector256.Create(rc.AsSpan(off + k, 8)); rc.AsSpan(off + k, 8).Clear(); }
+        var v = Vector256.Create(V.AsSpan(k, 8)) * 1e3f;
+        var u = Vector256.Create(U.AsSpan(k, 8));
+        if (rv != null) { v += Vector256.Create(rv.AsSpan(off + k, 8)) * 1e3f; rv.AsSpan(off + k, 8).Clear(); }
+        var i = (ie + ii + iext) * (float)(1 / p.CurrentUnit);
+        float h = (float)_hMs, h2 = h / 2, h6 = h / 6;
+        var (a1, b1) = RhsV(p, v, u, i);
+        var (a2, b2) = RhsV(p, v + h2 * a1, u + h2 * b1, i);
+        var (a3, b3) = RhsV(p, v + h2 * a2, u + h2 * b2, i);
+        var (a4, b4) = RhsV(p, v + h * a3, u + h * b3, i);
+        var vn = v + h6 * (a1 + 2f * a2 + 2f * a3 + a4);
+        var un = u + h6 * (b1 + 2f * b2 + 2f * b3 + b4);
+        (ie * (float)_pe).CopyTo(Ie.AsSpan(k, 8));
+        (ii * (float)_pi).CopyTo(Ii.AsSpan(k, 8));
+        // A spike where v reached the peak or the step diverged (NaN compares false).
+        var fired = ~Vector256.LessThan(vn, Vector256.Create((float)p.VPeak));
+        var finiteU = Vector256.Equals(un, un) & Vector256.LessThan(Vector256.Abs(un), Vector256.Create(float.PositiveInfinity));
+        var uAfter = Vector256.ConditionalSelect(finiteU, un, u) + Vector256.Create((float)p.D);
+        Vector256.ConditionalSelect(fired, Vector256.Create((float)(p.C * 1e-3)), vn * 1e-3f).CopyTo(V.AsSpan(k, 8));
+        Vector256.ConditionalSelect(fired, uAfter, un).CopyTo(U.AsSpan(k, 8));
+        uint mask = Vector256.ExtractMostSignificantBits(fired);
+        while (mask != 0)
+        {
+            spikes[n++] = k + System.Numerics.BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
         }
         return n;
     }

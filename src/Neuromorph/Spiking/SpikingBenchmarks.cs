@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Neuromorph.Energy;
 using Neuromorph.Numerics;
 
@@ -18,11 +19,22 @@ namespace Neuromorph.Spiking;
 /// <param name="SynapticEventsPerSecond">SynapticEvents / SimulateSeconds.</param>
 /// <param name="PeakMemoryBytes">Peak working set of the process so far (bytes).</param>
 /// <param name="MeanRateHz">Mean firing rate (Hz).</param>
-/// <param name="CvIsi">Mean coefficient of variation of inter-spike intervals.</param>
+/// <param name="CvIsi">Mean coefficient of variation of inter-spike intervals; null when no neuron fired often enough.</param>
 public sealed record SpikingBenchmarkResult(
-    string Model, int Neurons, long Synapses, double Duration, int Threads, double BuildSeconds, double SimulateSeconds,
-    double RealTimeFactor, long Spikes, long SynapticEvents, double SynapticEventsPerSecond, long PeakMemoryBytes,
-    double MeanRateHz, double CvIsi);
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("neurons")] int Neurons,
+    [property: JsonPropertyName("synapses")] long Synapses,
+    [property: JsonPropertyName("duration")] double Duration,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("build_seconds")] double BuildSeconds,
+    [property: JsonPropertyName("simulate_seconds")] double SimulateSeconds,
+    [property: JsonPropertyName("real_time_factor")] double RealTimeFactor,
+    [property: JsonPropertyName("spikes")] long Spikes,
+    [property: JsonPropertyName("synaptic_events")] long SynapticEvents,
+    [property: JsonPropertyName("synaptic_events_per_second")] double SynapticEventsPerSecond,
+    [property: JsonPropertyName("peak_memory_bytes")] long PeakMemoryBytes,
+    [property: JsonPropertyName("mean_rate_hz")] double MeanRateHz,
+    [property: JsonPropertyName("cv_isi")] double? CvIsi);
 
 /// <summary>
 /// The standard network benchmarks, built as Brian2 builds them (brian2 examples and
@@ -176,7 +188,7 @@ public static class SpikingBenchmarks
         using var proc = Process.GetCurrentProcess();
         proc.Refresh();
         return new SpikingBenchmarkResult(model!.ToLowerInvariant(), neurons, synapses, duration, threads, net.BuildSeconds, sim, sim / duration,
-            net.Counters[Op.Spike], events, events / sim, proc.PeakWorkingSet64, mon.MeanRate(), mon.MeanCvIsi());
+            net.Counters[Op.Spike], events, events / sim, proc.PeakWorkingSet64, mon.MeanRate(), double.IsNaN(mon.MeanCvIsi()) ? null : mon.MeanCvIsi());
     }
 
     private static (Network Net, Population Pop) Build(string model, int neurons, int threads, ulong seed)

@@ -112,6 +112,32 @@ public class IzhikevichTests
         foreach (var p in all) Assert.All(RunPreset(p), x => Assert.InRange(x, 0, p.DurationMs));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(17)]
+    public void VectorAndScalarPathsAgree(int presetIndex)
+    {
+        // Nine copies: neurons 0–7 run in float32 vector lanes, neuron 8 in double precision.
+        var preset = IzhikevichPresets.All[presetIndex];
+        const double dt = 1e-4;
+        var net = new Network(dt);
+        var pop = net.Add(new IzhikevichPopulation("n", 9, preset.Parameters));
+        Array.Fill(pop.V, (float)(preset.InitialV * 1e-3));
+        Array.Fill(pop.U, (float)(preset.Parameters.B * preset.InitialV));
+        var samples = new double[(int)Math.Ceiling(preset.DurationMs / (dt * 1e3)) + 1];
+        for (int k = 0; k < samples.Length; k++) samples[k] = preset.Current(k * dt * 1e3) * preset.Parameters.CurrentUnit;
+        net.Inject(pop, Stimulus.Trace(samples, dt));
+        var mon = net.MonitorSpikes(pop);
+        net.Run(preset.DurationMs * 1e-3);
+        var vec = mon.TimesOf(0); var sca = mon.TimesOf(8);
+        Assert.True(sca.Length > 0, preset.Name);
+        Assert.Equal(sca.Length, vec.Length);
+        for (int k = 0; k < sca.Length; k++) Assert.True(Math.Abs(vec[k] - sca[k]) < 0.5e-3, $"{preset.Name} spike {k}: {vec[k]} vs {sca[k]} s");
+        for (int j = 1; j < 8; j++) Assert.Equal(vec, mon.TimesOf(j));
+    }
+
     [Fact]
     public void SpikeTimesMatchFineStepRk4Reference()
     {

@@ -271,6 +271,9 @@ public class BenchmarkApiTests
         Assert.Equal(r.SynapticEvents / r.SimulateSeconds, r.SynapticEventsPerSecond, 6);
         Assert.Equal(r.Spikes / (1000 * 0.1), r.MeanRateHz, 9);
         Assert.True(r.PeakMemoryBytes > 0 && r.BuildSeconds > 0);
+        var json = System.Text.Json.JsonSerializer.Serialize(r);
+        foreach (var key in new[] { "build_seconds", "simulate_seconds", "real_time_factor", "spikes", "synaptic_events", "synaptic_events_per_second", "peak_memory_bytes" })
+            Assert.Contains($"\"{key}\":", json);
     }
 
     [Fact]

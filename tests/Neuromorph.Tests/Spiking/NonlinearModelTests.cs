@@ -36,6 +36,27 @@ public class NonlinearModelTests
         Assert.True(isi[^1] > 1.5 * isi[0], "spike-triggered adaptation lengthens ISIs");
     }
 
+    [Theory]
+    [InlineData(SynapseKind.Current, 0.0)]
+    [InlineData(SynapseKind.Conductance, 2e-3)]
+    public void AdExVectorAndScalarPathsAgree(SynapseKind kind, double refractory)
+    {
+        // Nine identical neurons driven by a step and by shared Poisson input: 0–7 take the float32
+        // vector path, 8 the double-precision remainder.
+        var p = new AdExParameters { Synapses = kind, Refractory = refractory };
+        var net = new Network(1e-5);
+        var pop = net.Add(new AdExPopulation("nine", 9, p));
+        var src = net.Add(new SpikeGeneratorGroup("in", 1, Enumerable.Repeat(0, 20).ToArray(), Enumerable.Range(0, 20).Select(x => 0.01 + x * 0.013).ToArray()));
+        net.Connect(src, pop, Connectivity.AllToAll(), new SynapseSpec { Weight = WeightInit.Constant(kind == SynapseKind.Current ? 300e-12 : 5e-9) });
+        net.Inject(pop, Stimulus.Step(1.2e-9, 0.0));
+        var mon = net.MonitorSpikes(pop);
+        net.Run(0.3);
+        var vec = mon.TimesOf(0); var sca = mon.TimesOf(8);
+        Assert.True(sca.Length >= 5, $"{sca.Length} spikes");
+        Assert.Equal(sca.Length, vec.Length);
+        for (int k = 0; k < sca.Length; k++) Assert.True(Math.Abs(vec[k] - sca[k]) < 1e-4, $"spike {k}: {vec[k]} vs {sca[k]} s");
+    }
+
     [Fact]
     public void HodgkinHuxleySpikeTimesMatchFineStepRk4Reference()
     {

@@ -25,7 +25,7 @@ cuba() {
     bt=$([ "$t" = 1 ] && echo 0 || echo "$t")   # brian_bench: 0 = no OpenMP (one thread)
     "$py" "$base/brian_bench.py" --model cuba --N 4000 --T 1 --mode standalone --reps 1 --threads "$bt" --dir "/tmp/nm_brian_cuba_t$t" > /dev/null 2>&1 || true
     for r in $(seq 1 "$reps"); do
-      ./neuromorph bench cuba --neurons 4000 --duration 1s --threads "$t" --json "$out/cuba-neuromorph-t$t-$r.json" > /dev/null
+      ./neuromorph bench cuba --neurons 4000 --duration 1s --threads "$t" --reps 5 --json "$out/cuba-neuromorph-t$t-$r.json" > /dev/null
       "$py" "$base/brian_bench.py" --model cuba --N 4000 --T 1 --mode standalone --reps 1 --threads "$bt" --dir "/tmp/nm_brian_cuba_t$t" 2>/dev/null \
         | sed -n 's/^RESULT //p' > "$out/cuba-brian-t$t-$r.json"
     done

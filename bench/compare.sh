@@ -3,7 +3,7 @@
 # sitting, alternating repetitions so background load hits both alike. Prints a Markdown table
 # of medians and keeps every raw result under $OUT (default bench-results/).
 #
-#   bench/compare.sh cuba|devices|all [REPS]
+#   bench/compare.sh cuba|devices|esn|mlp|stdp|all [REPS]
 #
 # Needs the reference scripts (../shared/baselines, or BASELINES=DIR) and, for the references,
 # the Debian packages named in their README: python3-brian python3-torch libopenblas0-openmp
@@ -38,11 +38,40 @@ devices() {
   done
 }
 
+esn() {
+  # bench_esn.py (NumPy, OpenMP OpenBLAS, 2 threads) against `neuromorph bench esn`: 1,000 units, 10,000 steps.
+  for r in $(seq 1 "$reps"); do
+    ./neuromorph bench esn --units 1000 --steps 10000 --threads 2 --json "$out/esn-neuromorph-$r.json" > /dev/null
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
+      "$py" "$base/bench_esn.py" --impl numpy --threads 2 --runs 1 --no-wait 2>/dev/null | tail -n 1 > "$out/esn-numpy-$r.json"
+  done
+}
+
+mlp() {
+  # bench_mnist.py (PyTorch, OpenMP OpenBLAS, 2 threads) against `neuromorph bench mlp`: 784-256-128-10, batch 64, SGD.
+  for r in $(seq 1 "$reps"); do
+    ./neuromorph bench mlp --epochs 3 --threads 2 --json "$out/mlp-neuromorph-$r.json" > /dev/null
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
+      "$py" "$base/bench_mnist.py" --model mlp --threads 2 --epochs 3 --data "$here/data/mnist" 2>/dev/null | tail -n 1 > "$out/mlp-torch-$r.json"
+  done
+}
+
+stdp() {
+  # dc_brian.py (Brian2 C++ standalone) against `neuromorph bench diehl-cook`: seconds per training image, N = 400.
+  "$py" "$base/dc_brian.py" --mode standalone --N 400 --images 120 --warmup 20 --out "$out/dc-brian.json" > /dev/null 2>&1 || true
+  for r in $(seq 1 "$reps"); do
+    ./neuromorph bench diehl-cook --neurons 400 --images 100 --threads 1 --json "$out/dc-neuromorph-$r.json" > /dev/null
+  done
+}
+
 case "$what" in
   cuba) cuba ;;
   devices) devices ;;
-  all) cuba; devices ;;
-  *) echo "usage: bench/compare.sh cuba|devices|all [REPS]" >&2; exit 2 ;;
+  esn) esn ;;
+  mlp) mlp ;;
+  stdp) stdp ;;
+  all) cuba; devices; esn; mlp; stdp ;;
+  *) echo "usage: bench/compare.sh cuba|devices|esn|mlp|stdp|all [REPS]" >&2; exit 2 ;;
 esac
 
 "$py" - "$out" <<'PY'
@@ -65,6 +94,16 @@ for t in (1, 2):
 dev = [d["figures"]["device_updates_per_second"] for d in load("devices-t2-*.json")]
 if dev:
     rows.append(f"| one noisy pulse to 10,000,000 devices, 2 threads | {statistics.median(dev):.3g} updates/s (n={len(dev)}, max {max(dev):.3g}) | — | — |")
+def pair(label, ours, theirs, unit="s"):
+    if ours and theirs:
+        a, b = statistics.median(ours), statistics.median(theirs)
+        rows.append(f"| {label} | {a:.4g} {unit} (n={len(ours)}) | {b:.4g} {unit} (n={len(theirs)}) | {b / a:.2f}x |")
+pair("ESN 1,000 units, 10,000 steps, fit (harvest + ridge), 2 threads vs NumPy",
+     [d["figures"]["fit_seconds"] for d in load("esn-neuromorph-*.json")], [d["median_fit_s"] for d in load("esn-numpy-*.json")])
+pair("MLP 784-256-128-10, one MNIST epoch, batch 64, 2 threads vs PyTorch",
+     [d["figures"]["seconds_per_epoch"] for d in load("mlp-neuromorph-*.json")], [d["median_all_s"] for d in load("mlp-torch-*.json")])
+pair("Diehl & Cook N = 400, seconds per training image vs Brian2 C++ standalone",
+     [d["figures"]["seconds_per_image"] for d in load("dc-neuromorph-*.json")], [d["mean_s_per_image"] for d in load("dc-brian.json")])
 print("| benchmark | Neuromorph (median) | reference (median) | reference / Neuromorph |")
 print("|---|---|---|---|")
 print("\n".join(rows))

@@ -20,6 +20,8 @@ public static class BenchCommands
         foreach (var model in Spiking.SpikingBenchmarks.Models) cmd.Subcommands.Add(SpikingNetwork(model));
         cmd.Subcommands.Add(DevicePulses());
         cmd.Subcommands.Add(Esn());
+        cmd.Subcommands.Add(Mlp());
+        cmd.Subcommands.Add(DiehlCook());
         return cmd;
     }
 
@@ -134,6 +136,55 @@ public static class BenchCommands
                 ["units"] = r.Units, ["train_steps"] = r.TrainSteps, ["test_steps"] = r.TestSteps, ["threads"] = r.Threads,
                 ["init_seconds"] = r.InitSeconds, ["harvest_seconds"] = r.HarvestSeconds, ["fit_seconds"] = r.FitSeconds,
                 ["run_seconds"] = r.RunSeconds, ["steps_per_second"] = r.StepsPerSecond, ["nrmse"] = r.Nrmse,
+            }, pr.GetValue(json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Mlp()
+    {
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3, Description = "training epochs (each timed alone; the median is reported)" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "mini-batch size" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var cmd = new Command("mlp", "MNIST MLP 784-256-128-10 on ideal float weights, SGD with momentum, as the PyTorch reference script: seconds per epoch and test accuracy") { epochs, batch, threads, json };
+        cmd.SetAction(pr => Cli.Guard(() =>
+        {
+            SetThreads(pr.GetValue(threads));
+            var mnist = Data.Mnist.Load(scaleToUnit: true);
+            var r = Learning.Deep.DeepBenchmarks.MlpEpoch(mnist, pr.GetValue(epochs), pr.GetValue(batch));
+            Emit("mlp", new()
+            {
+                ["epochs"] = r.EpochSeconds.Length, ["batch"] = pr.GetValue(batch), ["threads"] = pr.GetValue(threads),
+                ["seconds_per_epoch"] = r.MedianEpochSeconds, ["first_epoch_seconds"] = r.EpochSeconds[0],
+                ["test_accuracy"] = r.TestAccuracy,
+            }, pr.GetValue(json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command DiehlCook()
+    {
+        var neurons = new Option<int>("--neurons") { DefaultValueFactory = _ => 400, Description = "excitatory (and inhibitory) neurons" };
+        var images = new Option<int>("--images") { DefaultValueFactory = _ => 100, Description = "timed training images (MNIST, after 20 untimed ones)" };
+        var threads = ThreadsOption();
+        var json = JsonOption();
+        var cmd = new Command("diehl-cook", "Diehl & Cook 2015 STDP network training on MNIST: seconds per training image, the protocol of the Brian2 reference script") { neurons, images, threads, json };
+        cmd.SetAction(pr => Cli.Guard(() =>
+        {
+            int k = pr.GetValue(threads), n = pr.GetValue(images);
+            if (n < 1) throw new ArgumentException("--images must be ≥ 1");
+            SetThreads(k);
+            const int warmup = 20;
+            var train = Data.Mnist.LoadSplit(Data.DataPaths.Require(Data.Datasets.Mnist), "train", scaleToUnit: true);
+            var pixels = train.Features.AsSpan(0, Math.Min(train.Count, n + warmup) * train.FeatureCount).ToArray();
+            double s = Learning.Unsupervised.StdpBenchmarks.DiehlCookImages(pr.GetValue(neurons), n, k, pixels, warmup);
+            Emit("diehl-cook", new()
+            {
+                ["neurons"] = pr.GetValue(neurons), ["images"] = n, ["threads"] = k, ["seconds_per_image"] = s,
+                ["epoch_60000_seconds_estimate"] = s * 60000,
             }, pr.GetValue(json));
             return 0;
         }));

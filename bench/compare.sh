@@ -13,10 +13,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base="${BASELINES:-$here/../shared/baselines}"
 out="${OUT:-$here/bench-results}"
 what="${1:-all}"; reps="${2:-5}"
+[ "$what" = table ] && reps=0
 py=/usr/bin/python3
 mkdir -p "$out"
 cd "$here"
-./neuromorph --help >/dev/null   # build once, outside the timings
+[ "$what" = table ] || ./neuromorph --help >/dev/null   # build once, outside the timings
 
 cuba() {
   # Brian2 2.5.1 C++ standalone (code generated and compiled once; the binary's loop time is read)
@@ -71,7 +72,8 @@ case "$what" in
   mlp) mlp ;;
   stdp) stdp ;;
   all) cuba; devices; esn; mlp; stdp ;;
-  *) echo "usage: bench/compare.sh cuba|devices|esn|mlp|stdp|all [REPS]" >&2; exit 2 ;;
+  table) ;;   # only print the table of what $OUT already holds
+  *) echo "usage: bench/compare.sh cuba|devices|esn|mlp|stdp|all|table [REPS]" >&2; exit 2 ;;
 esac
 
 "$py" - "$out" <<'PY'
@@ -80,9 +82,12 @@ out = sys.argv[1]
 def load(pattern):
     vals = []
     for f in sorted(glob.glob(os.path.join(out, pattern))):
-        try:
-            with open(f) as fh: vals.append(json.loads(fh.read().strip().splitlines()[-1]))
-        except (ValueError, IndexError): pass
+        text = open(f).read().strip()
+        for candidate in (text, text.splitlines()[-1] if text else ""):
+            try:
+                vals.append(json.loads(candidate)); break
+            except ValueError:
+                pass
     return vals
 rows = []
 for t in (1, 2):

@@ -179,6 +179,22 @@ public class TileTests
     }
 
     [Fact]
+    public void MixedPrecisionAccumulatesSubThresholdUpdates()
+    {
+        // Each update is a quarter of Δw_min: rounding would drop all of them; the accumulator
+        // fires one pulse every fourth update and carries the remainder.
+        var tile = new AnalogTile(1, 1, Clean(0.01f), CellMapping.Single, IoParams.Perfect, IoParams.Perfect, new UpdateParams { PulseType = PulseType.MixedPrecision }, 1, 0);
+        var c = new OpCounters();
+        for (int k = 0; k < 10; k++) tile.UpdateWeights([1f], 1, 0, [-0.025f], 1, 0, 1, 0.1f, c);
+        Assert.Equal(2, c[Op.ProgrammingPulse]);
+        Assert.Equal(0.02f, tile.Weights[0], 1e-6f);
+        Assert.Equal(0.005f, tile.Accumulator[0], 1e-6f);
+        var det = new AnalogTile(1, 1, Clean(0.01f), CellMapping.Single, IoParams.Perfect, IoParams.Perfect, new UpdateParams { PulseType = PulseType.Deterministic }, 1, 0);
+        for (int k = 0; k < 10; k++) det.UpdateWeights([1f], 1, 0, [-0.025f], 1, 0, 1, 0.1f, null);
+        Assert.Equal(0f, det.Weights[0]);
+    }
+
+    [Fact]
     public void PulseCountsAreCountedAsProgrammingPulses()
     {
         var tile = new AnalogTile(3, 3, Clean(0.01f), CellMapping.Single, IoParams.Perfect, IoParams.Perfect, new UpdateParams { PulseType = PulseType.Deterministic }, 1, 0);

@@ -134,12 +134,13 @@ public sealed class AnalogTile
             float a = 1f;
             if (io.NoiseManagement == NoiseManagement.AbsMax && !io.IsPerfect)
             {
-                a = TensorPrimitives.MaxMagnitude(src);
-                a = MathF.Abs(a);
-                if (a == 0f) a = 1f;
+                a = MathF.Abs(TensorPrimitives.MaxMagnitude(src));
+                // An all-zero input gives an exact zero: the digital rescale by α = 0 (aihwkit ABS_MAX).
+                scale[b] = a / io.InputBound;
+                if (a == 0f) { xq.Slice(b * nIn, nIn).Clear(); continue; }
                 a /= io.InputBound;
             }
-            scale[b] = a;
+            else scale[b] = a;
             if (io.IsPerfect) { src.CopyTo(dst); continue; }
             if (io.StochasticRounding)
             {
@@ -161,6 +162,7 @@ public sealed class AnalogTile
         for (int b = 0; b < batch; b++)
         {
             var yr = outp.Slice(b * nOut, nOut);
+            if (scale[b] == 0f) { yr.Clear(); continue; }
             var xr = xq.Slice(b * nIn, nIn);
             float factor = 1f;
             for (int iter = 0; ; iter++)

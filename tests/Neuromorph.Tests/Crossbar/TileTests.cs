@@ -148,6 +148,19 @@ public class TileTests
         Assert.All(y, v => Assert.Equal(0f, v));
     }
 
+    [Fact]
+    public void AllZeroInputGivesExactZeroUnderNoiseManagement()
+    {
+        // A zero error vector (e.g. max-pooled-away pixels) must not turn into output noise.
+        var tile = new AnalogTile(5, 3, null, CellMapping.Single, IoParams.Preset, IoParams.PresetBackward, new UpdateParams(), 1, 0);
+        tile.Program(Random(15, 3, 0.3f));
+        var x = new float[2 * 5]; x[7] = 0.5f;   // sample 0 all zero, sample 1 not
+        var y = new float[2 * 3];
+        tile.Mvm(x, 5, 0, y, 2, false, null);
+        Assert.All(y.AsSpan(0, 3).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Contains(y.AsSpan(3, 3).ToArray(), v => v != 0f);
+    }
+
     [Theory]
     [InlineData(PulseType.Stochastic)]
     [InlineData(PulseType.Deterministic)]

@@ -114,7 +114,7 @@ public sealed class FloatWeights : IWeightMatrix
             Transpose(w, _wT, Inputs, Outputs);
             DeepKernels.GemmTransB(x, _wT, y, batch, Inputs, Outputs);
         }
-        else Kernels.Gemm(x, w, y, batch, Inputs, Outputs);
+        else DeepKernels.Gemm(x, w, y, batch, Inputs, Outputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -123,7 +123,7 @@ public sealed class FloatWeights : IWeightMatrix
     {
         // DX = DY·Wᵀ in axpy form over the rows of Wᵀ (unit stride, full SIMD lanes for any width).
         Transpose(_noisyValid ? _noisy : _w, _wT, Inputs, Outputs);
-        Kernels.Gemm(dy, _wT, dx, batch, Outputs, Inputs);
+        DeepKernels.Gemm(dy, _wT, dx, batch, Outputs, Inputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -139,7 +139,7 @@ public sealed class FloatWeights : IWeightMatrix
             DeepKernels.GemmTransA(dy, x, _gradT, Outputs, batch, Inputs);
             Transpose(_gradT, _grad, Outputs, Inputs);
         }
-        else DeepKernels.GemmTransA(x, dy, _grad, Inputs, batch, Outputs);
+        else DeepKernels.GemmTransABlocked(x, dy, _grad, Inputs, batch, Outputs);
         optimizer.Step(_slot, _w, _grad);
         if (ClipSigma > 0)
         {

@@ -134,12 +134,13 @@ public sealed class AnalogTile
             float a = 1f;
             if (io.NoiseManagement == NoiseManagement.AbsMax && !io.IsPerfect)
             {
-                a = TensorPrimitives.MaxMagnitude(src);
-                a = MathF.Abs(a);
-                if (a == 0f) a = 1f;
+                a = MathF.Abs(TensorPrimitives.MaxMagnitude(src));
+                // An all-zero input gives an exact zero: the digital rescale by α = 0 (aihwkit ABS_MAX).
+                scale[b] = a / io.InputBound;
+                if (a == 0f) { xq.Slice(b * nIn, nIn).Clear(); continue; }
                 a /= io.InputBound;
             }
-            scale[b] = a;
+            else scale[b] = a;
             if (io.IsPerfect) { src.CopyTo(dst); continue; }
             if (io.StochasticRounding)
             {
@@ -161,6 +162,7 @@ public sealed class AnalogTile
         for (int b = 0; b < batch; b++)
         {
             var yr = outp.Slice(b * nOut, nOut);
+            if (scale[b] == 0f) { yr.Clear(); continue; }
             var xr = xq.Slice(b * nIn, nIn);
             float factor = 1f;
             for (int iter = 0; ; iter++)
@@ -232,18 +234,52 @@ public sealed class AnalogTile
             return;
         }
         long pulses = 0;
-        for (int b = 0; b < batch; b++)
-        {
-            var xr = x.Slice(b * xStride + xOffset, Rows);
-            var dr = d.Slice(b * dStride + dOffset, Cols);
-            pulses += Update.PulseType == PulseType.Stochastic ? StochasticUpdate(xr, dr, learningRate) : DeterministicUpdate(xr, dr, learningRate);
-        }
+        if (Update.PulseType == PulseType.MixedPrecision) pulses = MixedPrecisionUpdate(x, xStride, xOffset, d, dStride, dOffset, batch, learningRate, counters);
+        else
+            for (int b = 0; b < batch; b++)
+            {
+                var xr = x.Slice(b * xStride + xOffset, Rows);
+                var dr = d.Slice(b * dStride + dOffset, Cols);
+                pulses += Update.PulseType == PulseType.Stochastic ? StochasticUpdate(xr, dr, learningRate) : DeterministicUpdate(xr, dr, learningRate);
+            }
         if (_minus != null) Refresh(counters);
         SyncWeights();
         counters?.Add(Op.ProgrammingPulse, pulses);
     }
 
     private float DwMin => _plus!.Params.DwMin;
+    private float[]? _chi;
+
+    /// <summary>Digital accumulator χ of mixed-precision training (rows × cols); null until the first such update.</summary>
+    public ReadOnlySpan<float> Accumulator => _chi;
+
+    private long MixedPrecisionUpdate(ReadOnlySpan<float> x, int xStride, int xOffset, ReadOnlySpan<float> d, int dStride, int dOffset, int batch, float lr, OpCounters? counters)
+    {
+        _chi ??= new float[Rows * Cols];
+        for (int b = 0; b < batch; b++)
+        {
+            var xr = x.Slice(b * xStride + xOffset, Rows);
+            var dr = d.Slice(b * dStride + dOffset, Cols);
+            for (int i = 0; i < Rows; i++)
+            {
+                float s = -lr * xr[i];
+                if (s != 0f) Kernels.AxpyFma(s, dr, _chi.AsSpan(i * Cols, Cols));
+            }
+        }
+        counters?.Add(Op.Accumulate, (long)batch * Rows * Cols);
+        float eps = DwMin;
+        long pulses = 0;
+        for (int k = 0; k < _chi.Length; k++)
+        {
+            float c = _chi[k];
+            if (MathF.Abs(c) < eps) continue;
+            int n = (int)(MathF.Abs(c) / eps);
+            Pulse(k, c > 0, n);
+            _chi[k] = c - MathF.Sign(c) * n * eps;
+            pulses += n;
+        }
+        return pulses;
+    }
 
     private long StochasticUpdate(ReadOnlySpan<float> x, ReadOnlySpan<float> d, float lr)
     {

@@ -122,6 +122,12 @@ public enum PulseType
     Stochastic,
     /// <summary>Deterministic pulse counts: each device gets round(η|x_i δ_j|/Δw_min) pulses (the expected count, no coincidence noise).</summary>
     Deterministic,
+    /// <summary>
+    /// Mixed precision (Nandakumar et al. 2020, Front. Neurosci. 14:406): the gradient is
+    /// accumulated digitally, χ ← χ − η·Σ_b x_b δ_bᵀ, and a device receives n = ⌊|χ_ij|/Δw_min⌋
+    /// pulses of sign(χ_ij) when |χ_ij| ≥ Δw_min, after which χ_ij ← χ_ij − sign·n·Δw_min.
+    /// </summary>
+    MixedPrecision,
 }
 
 /// <summary>

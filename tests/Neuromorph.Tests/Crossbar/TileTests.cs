@@ -148,6 +148,19 @@ public class TileTests
         Assert.All(y, v => Assert.Equal(0f, v));
     }
 
+    [Fact]
+    public void AllZeroInputGivesExactZeroUnderNoiseManagement()
+    {
+        // A zero error vector (e.g. max-pooled-away pixels) must not turn into output noise.
+        var tile = new AnalogTile(5, 3, null, CellMapping.Single, IoParams.Preset, IoParams.PresetBackward, new UpdateParams(), 1, 0);
+        tile.Program(Random(15, 3, 0.3f));
+        var x = new float[2 * 5]; x[7] = 0.5f;   // sample 0 all zero, sample 1 not
+        var y = new float[2 * 3];
+        tile.Mvm(x, 5, 0, y, 2, false, null);
+        Assert.All(y.AsSpan(0, 3).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Contains(y.AsSpan(3, 3).ToArray(), v => v != 0f);
+    }
+
     [Theory]
     [InlineData(PulseType.Stochastic)]
     [InlineData(PulseType.Deterministic)]
@@ -176,6 +189,22 @@ public class TileTests
                 Assert.True(Math.Abs(mean[i * cols + j] - expect) <= tol,
                     $"{type} ΔW[{i},{j}] = {mean[i * cols + j]:G4}, expected {expect:G4}");
             }
+    }
+
+    [Fact]
+    public void MixedPrecisionAccumulatesSubThresholdUpdates()
+    {
+        // Each update is a quarter of Δw_min: rounding would drop all of them; the accumulator
+        // fires one pulse every fourth update and carries the remainder.
+        var tile = new AnalogTile(1, 1, Clean(0.01f), CellMapping.Single, IoParams.Perfect, IoParams.Perfect, new UpdateParams { PulseType = PulseType.MixedPrecision }, 1, 0);
+        var c = new OpCounters();
+        for (int k = 0; k < 10; k++) tile.UpdateWeights([1f], 1, 0, [-0.025f], 1, 0, 1, 0.1f, c);
+        Assert.Equal(2, c[Op.ProgrammingPulse]);
+        Assert.Equal(0.02f, tile.Weights[0], 1e-6f);
+        Assert.Equal(0.005f, tile.Accumulator[0], 1e-6f);
+        var det = new AnalogTile(1, 1, Clean(0.01f), CellMapping.Single, IoParams.Perfect, IoParams.Perfect, new UpdateParams { PulseType = PulseType.Deterministic }, 1, 0);
+        for (int k = 0; k < 10; k++) det.UpdateWeights([1f], 1, 0, [-0.025f], 1, 0, 1, 0.1f, null);
+        Assert.Equal(0f, det.Weights[0]);
     }
 
     [Fact]

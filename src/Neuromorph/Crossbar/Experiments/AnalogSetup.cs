@@ -98,7 +98,12 @@ public static class AnalogSetup
         DesiredBL = s.GetInt("bl", 31, 1, 64),
         UpdateManagement = s.GetBool("update_management", true),
         BLManagement = s.GetBool("bl_management", true),
-        PulseType = s.GetString("pulse_type", "stochastic", "stochastic", "deterministic") == "stochastic" ? PulseType.Stochastic : PulseType.Deterministic,
+        PulseType = s.GetString("pulse_type", "stochastic", "stochastic", "deterministic", "mixed-precision") switch
+        {
+            "stochastic" => PulseType.Stochastic,
+            "deterministic" => PulseType.Deterministic,
+            _ => PulseType.MixedPrecision,
+        },
         RefreshThreshold = (float)s.GetDouble("refresh_threshold", 0.9, 0.01, 1),
     };
 

@@ -23,6 +23,7 @@ public sealed class AnalogTraining : IExperiment
 
     private readonly AnalogSetup.DataSpec _data;
     private readonly int[] _hidden;
+    private readonly string _architecture;
     private readonly ActivationKind _act;
     private readonly string[] _presets;
     private readonly int _tile;
@@ -36,6 +37,7 @@ public sealed class AnalogTraining : IExperiment
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
+        _architecture = net.GetString("kind", "mlp", "mlp", "lenet5");
         _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
         _act = AnalogSetup.Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh"));
         var sub = root.Section("substrate");
@@ -63,14 +65,16 @@ public sealed class AnalogTraining : IExperiment
     {
         var (train, test) = _data.Load(ctx.Seed);
         int d = train.FeatureCount, c = train.ClassCount;
-        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {test.Count} test samples; network {d}–{string.Join("–", _hidden)}–{c} ({_act})");
+        if (_architecture == "lenet5" && (train.SampleShape.Count != 2 || train.SampleShape[0] < 12 || train.SampleShape[1] < 12))
+            throw new InvalidOperationException($"network.kind lenet5 needs images of at least 12×12 pixels; {_data.Dataset} has shape [{string.Join(", ", train.SampleShape)}]");
+        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {test.Count} test samples; network " + (_architecture == "mlp" ? $"{d}–{string.Join("–", _hidden)}–{c} ({_act})" : "LeNet-5"));
         var curves = new List<Series>();
         var accuracies = new List<(string Name, double Acc)>();
         var rows = new List<string[]>();
 
         if (_floatEpochs > 0)
         {
-            var net = AnalogSetup.Mlp(d, _hidden, c, _act, (i, o, _) => new FloatWeights(i, o), ctx.Seed);
+            var net = Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed);
             var opt = new SgdMomentum((float)_floatLr, (float)_floatMomentum);
             net.Bind(opt);
             var (acc, curve, secs) = Train(ctx, net, opt, train, test, _floatEpochs, _floatDecay, "float");
@@ -85,7 +89,7 @@ public sealed class AnalogTraining : IExperiment
         {
             var (device, mapping) = AnalogSetup.Preset(name);
             var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = _update, TileRows = _tile, TileCols = _tile };
-            var net = AnalogSetup.Mlp(d, _hidden, c, _act, (i, o, l) => new AnalogMatrix(i, o, cfg, ctx.Seed, (uint)l), ctx.Seed);
+            var net = Build(d, c, (i, o, l) => new AnalogMatrix(i, o, cfg, ctx.Seed, (uint)l), ctx.Seed);
             // Analog SGD: the tiles integrate η·x·δ as pulses; no momentum (aihwkit AnalogSGD).
             var opt = new SgdMomentum((float)_lr, 0f);
             net.Bind(opt);
@@ -127,13 +131,14 @@ public sealed class AnalogTraining : IExperiment
         }
     }
 
+    private Sequential Build(int d, int c, Func<int, int, int, IWeightMatrix> weights, ulong seed) =>
+        _architecture == "lenet5" ? ConvNets.LeNet5(weights, seed) : AnalogSetup.Mlp(d, _hidden, c, _act, weights, seed);
+
     private void AddEnergy(RunContext ctx, OpCounters counts, int inferences, int d, int c)
     {
         var parts = _energy.Breakdown(counts, _fwd.OutputBits, _tile);
         double analog = parts.Sum(p => p.Joules) / inferences;
-        long macsPerInference = 0;
-        int prev = d;
-        foreach (var h in _hidden.Append(c)) { macsPerInference += (long)prev * h; prev = h; }
+        long macsPerInference = ConvNets.MacsPerInference(Build(d, c, (i, o, _) => new FloatWeights(i, o), 0));
         double digital = macsPerInference * 4.6e-12;
         ctx.Metric("energy_analog_joules_per_inference", analog);
         ctx.Metric("energy_cmos45_fp32_joules_per_inference", digital);

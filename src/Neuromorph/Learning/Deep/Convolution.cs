@@ -12,6 +12,8 @@ public sealed class Conv2d : Layer
     private readonly float[] _bias, _gradBias;
     private int _biasSlot = -1;
     private float[] _cols = [], _yT = [], _dyT = [], _dcols = [];
+    private bool _colsValid;
+    private int _colsBatch;
 
     /// <summary>Creates a convolution of <paramref name="inChannels"/> × <paramref name="height"/> × <paramref name="width"/> inputs with a k × k kernel.</summary>
     public Conv2d(int inChannels, int height, int width, int outChannels, int kernel, int padding, Func<int, int, IWeightMatrix> weights, ulong seed)
@@ -100,6 +102,7 @@ public sealed class Conv2d : Layer
         EnsureCapacity(batch);
         int hw = Ho * Wo, rows = batch * hw;
         Im2Col(x, batch);
+        _colsValid = true; _colsBatch = batch;
         Weights.Forward(_cols.AsSpan(0, rows * C * K * K), _yT.AsSpan(0, rows * Co), rows, training);
         // (pixel × channel) → CHW, plus bias.
         for (int b = 0; b < batch; b++)
@@ -118,8 +121,9 @@ public sealed class Conv2d : Layer
         for (int b = 0; b < batch; b++)
             for (int o = 0; o < Co; o++)
                 for (int p = 0; p < hw; p++) _dyT[(b * hw + p) * Co + o] = dy[b * Co * hw + o * hw + p];
-        // The patch matrix of this batch (Forward of the same batch built it; rebuild in case another batch ran since).
-        Im2Col(x, batch);
+        // The patch matrix of this batch: Forward built it unless another batch ran since.
+        if (!_colsValid || _colsBatch != batch) Im2Col(x, batch);
+        _colsValid = false;
         if (needDx)
         {
             Weights.Backward(_dyT.AsSpan(0, rows * Co), _dcols.AsSpan(0, rows * kk), rows);

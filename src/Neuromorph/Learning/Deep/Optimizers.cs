@@ -61,13 +61,10 @@ public sealed class SgdMomentum : Optimizer
         var v = _velocity[slot].AsSpan();
         if (param.Length != v.Length || grad.Length != v.Length) throw new ArgumentException($"slot {slot} holds {v.Length} values; got param {param.Length}, grad {grad.Length}");
         float mu = Momentum, lr = LearningRate, wd = WeightDecay;
-        for (int i = 0; i < v.Length; i++)
-        {
-            float g = grad[i] + wd * param[i];
-            float vi = mu * v[i] + g;
-            v[i] = vi;
-            param[i] -= lr * vi;
-        }
+        // v ← μv + g (+ λθ), θ ← θ − ηv, vectorised.
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, mu, grad, v);
+        if (wd != 0f) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(param, wd, v, v);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -lr, param, param);
     }
 }
 

@@ -43,6 +43,8 @@ public interface IWeightMatrix
 public sealed class FloatWeights : IWeightMatrix
 {
     private readonly float[] _w, _grad;
+    private readonly float[] _wT;            // Wᵀ: the backward product runs in axpy form over it
+    private readonly float[]? _gradT;        // transposed gradient for narrow matrices (few outputs, e.g. convolution kernels)
     private float[]? _noisy;
     private int _slot = -1;
     private ulong _batches;
@@ -55,6 +57,17 @@ public sealed class FloatWeights : IWeightMatrix
         if (inputs < 1 || outputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), $"a weight matrix needs ≥ 1 input and output (got {inputs}×{outputs})");
         Inputs = inputs; Outputs = outputs;
         _w = new float[inputs * outputs]; _grad = new float[inputs * outputs];
+        _wT = new float[inputs * outputs];
+        if (outputs <= Narrow) _gradT = new float[inputs * outputs];
+    }
+
+    /// <summary>Below this many outputs the products run on Wᵀ (dot-product form), which keeps the SIMD lanes full.</summary>
+    private const int Narrow = 16;
+
+    private void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
     }
 
     /// <summary>Creates a matrix trained hardware-aware: injected weight noise σ_inj (relative to max|W|) and clipping at κ standard deviations (0 = off).</summary>
@@ -96,14 +109,21 @@ public sealed class FloatWeights : IWeightMatrix
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_noisy, sigma, _w, _noisy);
             w = _noisy; _noisyValid = true;
         }
-        Kernels.Gemm(x, w, y, batch, Inputs, Outputs);
+        if (Outputs < Narrow)
+        {
+            Transpose(w, _wT, Inputs, Outputs);
+            DeepKernels.GemmTransB(x, _wT, y, batch, Inputs, Outputs);
+        }
+        else DeepKernels.Gemm(x, w, y, batch, Inputs, Outputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch)
     {
-        DeepKernels.GemmTransB(dy, _noisyValid ? _noisy : _w, dx, batch, Outputs, Inputs);
+        // DX = DY·Wᵀ in axpy form over the rows of Wᵀ (unit stride, full SIMD lanes for any width).
+        Transpose(_noisyValid ? _noisy : _w, _wT, Inputs, Outputs);
+        DeepKernels.Gemm(dy, _wT, dx, batch, Outputs, Inputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -114,7 +134,12 @@ public sealed class FloatWeights : IWeightMatrix
     public void Update(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, Optimizer optimizer)
     {
         if (_slot < 0) throw new InvalidOperationException("bind the network to an optimizer before training");
-        DeepKernels.GemmTransA(x, dy, _grad, Inputs, batch, Outputs);
+        if (_gradT != null)
+        {
+            DeepKernels.GemmTransA(dy, x, _gradT, Outputs, batch, Inputs);
+            Transpose(_gradT, _grad, Outputs, Inputs);
+        }
+        else DeepKernels.GemmTransABlocked(x, dy, _grad, Inputs, batch, Outputs);
         optimizer.Step(_slot, _w, _grad);
         if (ClipSigma > 0)
         {
@@ -124,6 +149,7 @@ public sealed class FloatWeights : IWeightMatrix
             float lim = ClipSigma * (float)Math.Sqrt(Math.Max(q / _w.Length - m * m, 0));
             System.Numerics.Tensors.TensorPrimitives.Clamp(_w, -lim, lim, _w);
         }
+
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -134,5 +160,6 @@ public sealed class FloatWeights : IWeightMatrix
     {
         if (w.Length != _w.Length) throw new ArgumentException($"expected {_w.Length} weights, got {w.Length}", nameof(w));
         w.CopyTo(_w);
+
     }
 }

@@ -234,3 +234,34 @@ public class ConvolutionTests
             }
     }
 }
+
+public class DeepKernelTests
+{
+    [Theory]
+    [InlineData(1, 5, 64)]
+    [InlineData(7, 33, 128)]
+    [InlineData(64, 784, 256)]
+    [InlineData(6, 10, 30)]
+    public void BlockedGemmMatchesTheReference(int m, int k, int n)
+    {
+        var r = new RandomStream(2, "gemm");
+        var a = new float[m * k]; var b = new float[k * n];
+        r.FillNormal(a, 0, 1); r.FillNormal(b, 0, 1);
+        for (int i = 0; i < a.Length; i += 3) a[i] = 0f;   // sparse inputs are skipped, not mis-added
+        var c = new float[m * n]; Array.Fill(c, 99f);
+        DeepKernels.Gemm(a, b, c, m, k, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+                Assert.Equal(s, c[i * n + j], 1e-3 * (1 + Math.Abs(s)));
+            }
+        // Transposed form: C = (Aᵀ)ᵀ·B with the k × m transpose of A.
+        var at = new float[k * m];
+        for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+        var c2 = new float[m * n];
+        DeepKernels.GemmTransABlocked(at, b, c2, m, k, n);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(c[i], c2[i], 1e-3f * (1 + Math.Abs(c[i])));
+    }
+}

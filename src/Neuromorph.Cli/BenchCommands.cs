@@ -21,6 +21,8 @@ public static class BenchCommands
         cmd.Subcommands.Add(DevicePulses());
         cmd.Subcommands.Add(Esn());
         cmd.Subcommands.Add(Mlp());
+        cmd.Subcommands.Add(MlpAnalog());
+        cmd.Subcommands.Add(LeNet());
         cmd.Subcommands.Add(DiehlCook());
         return cmd;
     }
@@ -142,19 +144,31 @@ public static class BenchCommands
         return cmd;
     }
 
-    private static Command Mlp()
+    private static Command Mlp() => DeepCommand("mlp",
+        "MNIST MLP 784-256-128-10 on ideal float weights, SGD with momentum, as the PyTorch reference script: seconds per epoch and test accuracy",
+        (mnist, epochs, batch) => Learning.Deep.DeepBenchmarks.MlpEpoch(mnist, epochs, batch));
+
+    private static Command MlpAnalog() => DeepCommand("mlp-analog",
+        "The same MLP trained on analog tiles (constant-step devices, aihwkit periphery, stochastic pulse-train updates): seconds per epoch and test accuracy",
+        (mnist, epochs, batch) => Learning.Deep.DeepBenchmarks.AnalogMlpEpoch(mnist, (i, o, l) => new Crossbar.AnalogMatrix(i, o, new Crossbar.AnalogConfig(), 1, (uint)l), epochs, batch));
+
+    private static Command LeNet() => DeepCommand("lenet",
+        "LeNet-5 on MNIST with float weights, as the PyTorch reference script: seconds per epoch and test accuracy",
+        (mnist, epochs, batch) => Learning.Deep.DeepBenchmarks.LeNetEpoch(mnist, null, epochs, batch));
+
+    private static Command DeepCommand(string name, string description, Func<Data.MnistData, int, int, Learning.Deep.DeepBenchmarkResult> run)
     {
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3, Description = "training epochs (each timed alone; the median is reported)" };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "mini-batch size" };
         var threads = ThreadsOption();
         var json = JsonOption();
-        var cmd = new Command("mlp", "MNIST MLP 784-256-128-10 on ideal float weights, SGD with momentum, as the PyTorch reference script: seconds per epoch and test accuracy") { epochs, batch, threads, json };
+        var cmd = new Command(name, description) { epochs, batch, threads, json };
         cmd.SetAction(pr => Cli.Guard(() =>
         {
+            if (pr.GetValue(epochs) < 1 || pr.GetValue(batch) < 1) throw new ArgumentException("--epochs and --batch must be ≥ 1");
             SetThreads(pr.GetValue(threads));
-            var mnist = Data.Mnist.Load(scaleToUnit: true);
-            var r = Learning.Deep.DeepBenchmarks.MlpEpoch(mnist, pr.GetValue(epochs), pr.GetValue(batch));
-            Emit("mlp", new()
+            var r = run(Data.Mnist.Load(scaleToUnit: true), pr.GetValue(epochs), pr.GetValue(batch));
+            Emit(name, new()
             {
                 ["epochs"] = r.EpochSeconds.Length, ["batch"] = pr.GetValue(batch), ["threads"] = pr.GetValue(threads),
                 ["seconds_per_epoch"] = r.MedianEpochSeconds, ["first_epoch_seconds"] = r.EpochSeconds[0],

@@ -57,7 +57,8 @@ public sealed class DiehlCookState
 /// </summary>
 /// <remarks>
 /// <para>Same equations, parameters and update order as the authors' script and the Brian2
-/// reference (Euler step of all neurons, then thresholds, then synaptic events — input arrivals
+/// reference (membrane step of all neurons — exponential Euler by default, forward Euler as the reference
+/// on request, see <see cref="DiehlCookParams.ExponentialEuler"/> — then thresholds, then synaptic events — input arrivals
 /// before postsynaptic STDP — then resets). Per synapse (i, j), with traces set to 1 on their
 /// event and decaying exactly, x(t) = exp(−(t − t_last)/τ):</para>
 /// <para>arrival of a presynaptic spike (after its delay): g_e,j += w_ij; x_pre,ij ← 1;
@@ -283,7 +284,7 @@ public sealed class DiehlCookNetwork
         float[]? expTmp = p.ExponentialEuler ? st.Tmp : null;
         for (int k = 0; k < total; k++, localStep++)
         {
-            // 1. state update (all neurons, Euler).
+            // 1. state update of all neurons.
             if (learn)
             {
                 for (int j = 0; j < _n; j++) { _theta[j] *= thetaDecay; _thr[j] = (float)(_theta[j] - p.ThetaOffset + p.VThreshE); }

@@ -15,6 +15,7 @@ public sealed class DiehlCookState
 {
     internal readonly float[] VE, GeE, GiE, RefE, VI, GeI, RefI;
     internal readonly int[] ExcSpikes, InhSpikes;
+    internal readonly float[] Tmp;
     internal int[] PairInput = new int[4096], PairStep = new int[4096];
     internal int[] StepStart, StepInputs = new int[4096];
     /// <summary>Excitatory spike counts of the last presentation window, one per neuron.</summary>
@@ -29,7 +30,7 @@ public sealed class DiehlCookState
         int n = p.Neurons;
         VE = new float[n]; GeE = new float[n]; GiE = new float[n]; RefE = new float[n];
         VI = new float[n]; GeI = new float[n]; RefI = new float[n];
-        ExcSpikes = new int[n]; InhSpikes = new int[n];
+        ExcSpikes = new int[n]; InhSpikes = new int[n]; Tmp = new float[n];
         Counts = new int[n];
         StepStart = new int[p.PresentationSteps + 2];
         Array.Fill(VE, (float)(p.VRestE + p.InitialVOffset));
@@ -56,7 +57,8 @@ public sealed class DiehlCookState
 /// </summary>
 /// <remarks>
 /// <para>Same equations, parameters and update order as the authors' script and the Brian2
-/// reference (Euler step of all neurons, then thresholds, then synaptic events — input arrivals
+/// reference (membrane step of all neurons — exponential Euler by default, forward Euler as the reference
+/// on request, see <see cref="DiehlCookParams.ExponentialEuler"/> — then thresholds, then synaptic events — input arrivals
 /// before postsynaptic STDP — then resets). Per synapse (i, j), with traces set to 1 on their
 /// event and decaying exactly, x(t) = exp(−(t − t_last)/τ):</para>
 /// <para>arrival of a presynaptic spike (after its delay): g_e,j += w_ij; x_pre,ij ← 1;
@@ -279,15 +281,16 @@ public sealed class DiehlCookNetwork
         Span<float> w = fast ? _ideal!.RawWeights : default;
         ReadOnlySpan<float> wr = Store.Weights;
         int localStep = learn ? _step : 0;
+        float[]? expTmp = p.ExponentialEuler ? st.Tmp : null;
         for (int k = 0; k < total; k++, localStep++)
         {
-            // 1. state update (all neurons, Euler).
+            // 1. state update of all neurons.
             if (learn)
             {
                 for (int j = 0; j < _n; j++) { _theta[j] *= thetaDecay; _thr[j] = (float)(_theta[j] - p.ThetaOffset + p.VThreshE); }
             }
-            int ne = StepPopulation(st.VE, st.GeE, st.GiE, st.RefE, _thr, st.ExcSpikes, a, fge, fgi, (float)p.VRestE, (float)p.EExc, (float)p.EInhE);
-            int ni = StepPopulation(st.VI, st.GeI, null, st.RefI, null, st.InhSpikes, ai, fge, fgi, (float)p.VRestI, (float)p.EExc, (float)p.EInhI, (float)p.VThreshI);
+            int ne = StepPopulation(st.VE, st.GeE, st.GiE, st.RefE, _thr, st.ExcSpikes, a, fge, fgi, (float)p.VRestE, (float)p.EExc, (float)p.EInhE, 0f, expTmp);
+            int ni = StepPopulation(st.VI, st.GeI, null, st.RefI, null, st.InhSpikes, ai, fge, fgi, (float)p.VRestI, (float)p.EExc, (float)p.EInhI, (float)p.VThreshI, expTmp);
             // 3. synaptic events: input arrivals (pre pathway) first.
             bool anyArrival = false;
             for (int d = 0; d <= _dmax && !anyArrival; d++)
@@ -402,8 +405,9 @@ public sealed class DiehlCookNetwork
     /// neurons (counter &gt; 0 after decrement) keep v; conductances always decay.
     /// </summary>
     private static int StepPopulation(float[] v, float[] ge, float[]? gi, float[] refc, float[]? thr, int[] spikes,
-        float a, float fge, float fgi, float vrest, float eexc, float einh, float fixedThr = 0f)
+        float a, float fge, float fgi, float vrest, float eexc, float einh, float fixedThr, float[]? expTmp)
     {
+        if (expTmp != null) return StepPopulationExp(v, ge, gi, refc, thr, spikes, a, fge, fgi, vrest, eexc, einh, fixedThr, expTmp);
         int n = v.Length, j = 0, count = 0;
         int vw = Vector<float>.Count;
         var va = new Vector<float>(a); var vrs = new Vector<float>(vrest); var vex = new Vector<float>(eexc); var vin = new Vector<float>(einh);
@@ -434,6 +438,34 @@ public sealed class DiehlCookNetwork
             if (gi != null) gi[j] *= fgi;
             float th = thr != null ? thr[j] : fixedThr;
             if (rc == 0f && nv > th) spikes[count++] = j;
+        }
+        return count;
+    }
+
+    /// <summary>Exponential-Euler variant of <see cref="StepPopulation"/> (see <see cref="DiehlCookParams.ExponentialEuler"/>).</summary>
+    private static int StepPopulationExp(float[] v, float[] ge, float[]? gi, float[] refc, float[]? thr, int[] spikes,
+        float a, float fge, float fgi, float vrest, float eexc, float einh, float fixedThr, float[] tmp)
+    {
+        int n = v.Length, count = 0;
+        var span = tmp.AsSpan(0, n);
+        // tmp = −a·(1 + g_e + g_i), then exp.
+        for (int j = 0; j < n; j++) span[j] = -a * (1f + ge[j] + (gi != null ? gi[j] : 0f));
+        System.Numerics.Tensors.TensorPrimitives.Exp(span, span);
+        for (int j = 0; j < n; j++)
+        {
+            float rc = Math.Max(refc[j] - 1f, 0f);
+            float g1 = ge[j], g2 = gi != null ? gi[j] : 0f;
+            float vv = v[j];
+            if (rc == 0f)
+            {
+                float vinf = (vrest + g1 * eexc + g2 * einh) / (1f + g1 + g2);
+                vv = vinf + (vv - vinf) * span[j];
+                v[j] = vv;
+            }
+            refc[j] = rc; ge[j] = g1 * fge;
+            if (gi != null) gi[j] = g2 * fgi;
+            float th = thr != null ? thr[j] : fixedThr;
+            if (rc == 0f && vv > th) spikes[count++] = j;
         }
         return count;
     }

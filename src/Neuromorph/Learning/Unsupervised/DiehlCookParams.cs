@@ -54,6 +54,17 @@ public sealed record DiehlCookParams
     public double TauGe { get; init; } = 1e-3;
     /// <summary>Inhibitory conductance time constant (s).</summary>
     public double TauGi { get; init; } = 2e-3;
+    /// <summary>
+    /// Integrator of the membrane equation. false: forward Euler as the reference scripts
+    /// (method='euler'); it is unstable when dt/τ·(1 + g_e + g_i) &gt; 2, which the inhibitory
+    /// volley of ≥ 24 simultaneous inhibitory spikes (17 each, dt/τ = 0.005) reaches and then
+    /// makes every neuron fire continuously (observed at N = 400). true (default): exponential
+    /// Euler — with g_e, g_i held over the step the membrane equation is linear in v and is
+    /// integrated exactly, v ← v∞ + (v − v∞)·exp(−dt/τ·(1 + g_e + g_i)), v∞ = (v_rest + g_e E_exc + g_i E_inh)/(1 + g_e + g_i);
+    /// same equation and fixed points, stable for any conductance (Brian2's 'exponential_euler').
+    /// </summary>
+    public bool ExponentialEuler { get; init; } = true;
+
     /// <summary>Initial membrane potential below rest (the script starts at v_rest − 40 mV).</summary>
     public double InitialVOffset { get; init; } = -40e-3;
 

@@ -47,6 +47,7 @@ public sealed class StdpMnistExperiment : IExperiment
             EtaPost = net.GetDouble("eta_post", d.EtaPost, 0, 1),
             WeightSum = net.GetDouble("weight_sum", d.WeightSum, 1e-6, 1e6),
             MinSpikes = net.GetInt("min_spikes", d.MinSpikes, 0, 1000),
+            ExponentialEuler = net.GetString("integrator", "exponential-euler", "exponential-euler", "euler") == "exponential-euler",
         };
         var sub = root.Section("substrate");
         sub.GetString("kind", "ideal", "ideal");

@@ -56,4 +56,28 @@ public class DiehlCookMnistTests
         Assert.Equal(a, b);
         Assert.True(a.Sum() > count * 5 - 1, "every image should give at least 5 spikes");
     }
+
+    [Fact]
+    public void ResumingFromACheckpointContinuesExactly()
+    {
+        var m = Mnist.Load(TestData.Bundled("mnist"), scaleToUnit: true);
+        var p = new DiehlCookParams { Neurons = 10 };
+        var straight = new DiehlCookNetwork(p, 4);
+        for (int i = 0; i < 60; i++) straight.Train(m.Train.Sample(i), 4);
+
+        var first = new DiehlCookNetwork(p, 4);
+        for (int i = 0; i < 30; i++) first.Train(m.Train.Sample(i), 4);
+        var path = Path.Combine(Path.GetTempPath(), "dc-resume-" + Guid.NewGuid().ToString("N") + ".ckpt");
+        var cp = new Neuromorph.Experiments.Checkpoint();
+        first.SaveTo(cp);
+        cp.Save(path);
+        var resumed = new DiehlCookNetwork(p, 4);
+        resumed.LoadFrom(Neuromorph.Experiments.Checkpoint.Load(path));
+        File.Delete(path);
+        for (int i = 30; i < 60; i++) resumed.Train(m.Train.Sample(i), 4);
+
+        Assert.Equal(straight.Store.Weights.ToArray(), resumed.Store.Weights.ToArray());
+        Assert.Equal(straight.Theta.ToArray(), resumed.Theta.ToArray());
+        Assert.Equal(straight.TrainingPresentations, resumed.TrainingPresentations);
+    }
 }

@@ -126,13 +126,7 @@ public sealed class IrDrop : IExperiment
                     for (int c0 = 0; c0 < nout; c0 += size)
                     {
                         int tr = Math.Min(size, nin - r0), tc = Math.Min(size, nout - c0);
-                        var gp = new double[tr * tc]; var gm = new double[tr * tc];
-                        for (int i = 0; i < tr; i++)
-                            for (int j = 0; j < tc; j++)
-                            {
-                                float v = w[(r0 + i) * nout + c0 + j];
-                                gp[i * tc + j] = _gMin + scale * Math.Max(v, 0); gm[i * tc + j] = _gMin + scale * Math.Max(-v, 0);
-                            }
+                        var (gp, gm) = CrossbarTiles.Differential(w, nout, r0, c0, tr, tc, _gMin, scale);
                         var volts = new double[tr];
                         for (int i = 0; i < tr; i++) volts[i] = _vRead * x[r0 + i] / xmax;
                         var ip = new double[tc]; var im = new double[tc];
@@ -187,13 +181,7 @@ public sealed class IrDrop : IExperiment
                 for (int c0 = 0; c0 < nout; c0 += size)
                 {
                     int tr = Math.Min(size, nin - r0), tc = Math.Min(size, nout - c0);
-                    var gp = new double[tr * tc]; var gm = new double[tr * tc];
-                    for (int i = 0; i < tr; i++)
-                        for (int j = 0; j < tc; j++)
-                        {
-                            float v = w[(r0 + i) * nout + c0 + j];
-                            gp[i * tc + j] = gMin + _scale * Math.Max(v, 0); gm[i * tc + j] = gMin + _scale * Math.Max(-v, 0);
-                        }
+                    var (gp, gm) = CrossbarTiles.Differential(w, nout, r0, c0, tr, tc, gMin, _scale);
                     _tiles.Add((r0, c0, tr, tc, gp, gm));
                 }
             _out = new double[nout];
@@ -239,5 +227,26 @@ public sealed class IrDrop : IExperiment
             }
             return y;
         }
+    }
+}
+
+/// <summary>Weight-to-conductance mapping shared by the IR-drop experiment's solvers.</summary>
+internal static class CrossbarTiles
+{
+    /// <summary>
+    /// Differential pair of one tile: G⁺ = G_min + s·max(w, 0), G⁻ = G_min + s·max(−w, 0) for the
+    /// (tr × tc) block of the row-major weight matrix w (nout columns) starting at (r0, c0).
+    /// </summary>
+    public static (double[] Plus, double[] Minus) Differential(float[] w, int nout, int r0, int c0, int tr, int tc, double gMin, double scale)
+    {
+        var gp = new double[tr * tc]; var gm = new double[tr * tc];
+        for (int i = 0; i < tr; i++)
+            for (int j = 0; j < tc; j++)
+            {
+                float v = w[(r0 + i) * nout + c0 + j];
+                gp[i * tc + j] = gMin + scale * Math.Max(v, 0);
+                gm[i * tc + j] = gMin + scale * Math.Max(-v, 0);
+            }
+        return (gp, gm);
     }
 }

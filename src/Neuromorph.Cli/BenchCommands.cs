@@ -1,3 +1,4 @@
+using Neuromorph.Storage;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

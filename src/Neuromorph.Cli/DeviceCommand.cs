@@ -1,3 +1,4 @@
+using Neuromorph.Storage;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;

@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;

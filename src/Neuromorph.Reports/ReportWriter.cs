@@ -1,3 +1,5 @@
+using Neuromorph.Storage;
+using Neuromorph.Figures;
 using System.Text;
 using System.Text.Json;
 using Neuromorph.Energy;

@@ -1,6 +1,6 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using System.Text;
-using Neuromorph.Experiments;
 
 namespace Neuromorph.Devices;
 

@@ -1,3 +1,4 @@
+using Neuromorph.Storage;
 using System.Security.Cryptography;
 using System.Text;
 

@@ -1,3 +1,5 @@
+using Neuromorph.Storage;
+using Neuromorph.Figures;
 using Neuromorph.Energy;
 
 namespace Neuromorph.Experiments;

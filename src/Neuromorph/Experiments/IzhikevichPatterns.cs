@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Spiking;
 using Neuromorph.Units;

@@ -1,3 +1,5 @@
+using Neuromorph.Storage;
+using Neuromorph.Figures;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

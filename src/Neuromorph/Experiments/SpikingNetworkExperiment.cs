@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Diagnostics;
 using System.Globalization;
 using Neuromorph.Spiking;

@@ -1,6 +1,7 @@
+using Neuromorph.Storage;
+using Neuromorph.Figures;
 using System.Globalization;
 using System.Text;
-using Neuromorph.Experiments;
 
 namespace Neuromorph.Spiking;
 

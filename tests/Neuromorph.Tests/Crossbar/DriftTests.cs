@@ -1,5 +1,5 @@
 using Neuromorph.Crossbar;
-using Neuromorph.Crossbar.Experiments;
+using Neuromorph.Experiments.Crossbar;
 using Neuromorph.Devices;
 using Neuromorph.Learning.Deep;
 using Neuromorph.Numerics;

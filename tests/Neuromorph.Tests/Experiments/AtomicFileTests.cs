@@ -1,3 +1,4 @@
+using Neuromorph.Storage;
 using Neuromorph.Experiments;
 
 namespace Neuromorph.Tests.Experiments;

@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Text.Json;
 using Neuromorph.Data;
 using Neuromorph.Experiments;

@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using Neuromorph.Experiments;
 using Neuromorph.Reports;
 

@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using Neuromorph.Experiments;

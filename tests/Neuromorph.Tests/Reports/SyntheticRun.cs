@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using Neuromorph.Experiments;
 
 namespace Neuromorph.Tests.Reports;

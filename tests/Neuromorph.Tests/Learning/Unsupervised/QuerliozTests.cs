@@ -1,3 +1,4 @@
+using Neuromorph.Experiments.Stdp;
 using Neuromorph.Devices;
 using Neuromorph.Learning.Unsupervised;
 using Neuromorph.Numerics;

@@ -1,10 +1,13 @@
+using Neuromorph.Figures;
 using System.Diagnostics;
 using System.Globalization;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 using Neuromorph.Learning.Deep;
 
-namespace Neuromorph.Crossbar.Experiments;
+using Neuromorph.Crossbar;
+
+namespace Neuromorph.Experiments.Crossbar;
 
 /// <summary>
 /// <c>experiment: analog-training</c> — an MLP trained in situ on analog tiles, once per device

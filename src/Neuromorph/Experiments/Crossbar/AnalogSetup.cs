@@ -6,7 +6,9 @@ using Neuromorph.Learning.Deep;
 using Neuromorph.Numerics;
 using Neuromorph.Units;
 
-namespace Neuromorph.Crossbar.Experiments;
+using Neuromorph.Crossbar;
+
+namespace Neuromorph.Experiments.Crossbar;
 
 /// <summary>Reading the configuration sections the crossbar experiments share (data, network, periphery, energy).</summary>
 public static class AnalogSetup

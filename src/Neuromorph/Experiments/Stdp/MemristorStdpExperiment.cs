@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Diagnostics;
 using System.Globalization;
 using Neuromorph.Data;
@@ -5,7 +6,9 @@ using Neuromorph.Devices;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 
-namespace Neuromorph.Learning.Unsupervised;
+using Neuromorph.Learning.Unsupervised;
+
+namespace Neuromorph.Experiments.Stdp;
 
 /// <summary>
 /// <c>experiment: mnist-stdp-memristor</c> — the Querlioz et al. 2013 network

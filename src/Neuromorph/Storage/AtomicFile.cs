@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Neuromorph.Experiments;
+namespace Neuromorph.Storage;
 
 /// <summary>
 /// Atomic file writes (DESIGN.md principle 7): content goes to a temporary file in the same

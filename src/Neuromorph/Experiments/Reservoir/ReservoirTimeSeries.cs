@@ -1,10 +1,13 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Data;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 using Neuromorph.Numerics;
 
-namespace Neuromorph.Reservoir.Experiments;
+using Neuromorph.Reservoir;
+
+namespace Neuromorph.Experiments.Reservoir;
 
 /// <summary>
 /// <c>experiment: reservoir-timeseries</c> — a reservoir (ESN or delay-based single node) driven

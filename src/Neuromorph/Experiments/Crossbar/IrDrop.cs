@@ -1,9 +1,12 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Experiments;
 using Neuromorph.Learning.Deep;
 using Neuromorph.Units;
 
-namespace Neuromorph.Crossbar.Experiments;
+using Neuromorph.Crossbar;
+
+namespace Neuromorph.Experiments.Crossbar;
 
 /// <summary>
 /// <c>experiment: crossbar-ir-drop</c> — how wire resistance limits array size. A float-trained

@@ -1,7 +1,9 @@
 using Neuromorph.Experiments;
 using Neuromorph.Units;
 
-namespace Neuromorph.Reservoir.Experiments;
+using Neuromorph.Reservoir;
+
+namespace Neuromorph.Experiments.Reservoir;
 
 /// <summary>
 /// The <c>reservoir:</c> section of an experiment file, bound and validated: an echo-state network

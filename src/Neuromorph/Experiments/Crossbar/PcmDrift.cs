@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Data;
 using Neuromorph.Devices;
@@ -6,7 +7,9 @@ using Neuromorph.Experiments;
 using Neuromorph.Learning.Deep;
 using Neuromorph.Units;
 
-namespace Neuromorph.Crossbar.Experiments;
+using Neuromorph.Crossbar;
+
+namespace Neuromorph.Experiments.Crossbar;
 
 /// <summary>
 /// <c>experiment: pcm-drift</c> — inference over time on PCM (Joshi et al. 2020, Nat. Commun.

@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Devices;
 using Neuromorph.Energy;
@@ -5,7 +6,9 @@ using Neuromorph.Experiments;
 using Neuromorph.Numerics;
 using Neuromorph.Units;
 
-namespace Neuromorph.Crossbar.Experiments;
+using Neuromorph.Crossbar;
+
+namespace Neuromorph.Experiments.Crossbar;
 
 /// <summary>
 /// <c>experiment: prezioso2015</c> — the first in-situ trained memristive crossbar classifier

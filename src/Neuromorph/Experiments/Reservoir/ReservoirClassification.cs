@@ -1,3 +1,4 @@
+using Neuromorph.Figures;
 using System.Globalization;
 using Neuromorph.Data;
 using Neuromorph.Energy;
@@ -5,7 +6,9 @@ using Neuromorph.Experiments;
 using Neuromorph.Numerics;
 using Neuromorph.Units;
 
-namespace Neuromorph.Reservoir.Experiments;
+using Neuromorph.Reservoir;
+
+namespace Neuromorph.Experiments.Reservoir;
 
 /// <summary>
 /// <c>experiment: reservoir-classification</c> — sequence classification with a reservoir: each

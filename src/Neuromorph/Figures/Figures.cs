@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Neuromorph.Experiments;
+namespace Neuromorph.Figures;
 
 /// <summary>
 /// A plot described as data. Engines in the core library emit figures; the Reports adapter

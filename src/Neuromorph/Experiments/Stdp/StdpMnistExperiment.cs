@@ -1,10 +1,13 @@
+using Neuromorph.Figures;
 using System.Diagnostics;
 using System.Globalization;
 using Neuromorph.Data;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 
-namespace Neuromorph.Learning.Unsupervised;
+using Neuromorph.Learning.Unsupervised;
+
+namespace Neuromorph.Experiments.Stdp;
 
 /// <summary>
 /// <c>experiment: mnist-stdp</c> — unsupervised STDP learning of MNIST with the Diehl &amp; Cook

@@ -1,3 +1,4 @@
+using Neuromorph.Numerics;
 using BenchmarkDotNet.Attributes;
 using Neuromorph.Data;
 using Neuromorph.Reservoir;
@@ -36,7 +37,7 @@ public class EsnBenchmarks
     [Benchmark]
     public float[] RidgeFit2000States()
     {
-        var r = new RidgeReadout(1000, 1);
+        var r = new RidgeRegression(1000, 1);
         r.Accumulate(_states, _y, 2000);
         return r.Fit(1e-6);
     }

@@ -115,14 +115,12 @@ public sealed class ReadoutClassification : IExperiment
         var partial = new RidgeRegression(d, c);
         partial.Accumulate(Rows(trainX, d, fitIdx), OneHot(train.Labels, fitIdx, c), fitIdx.Length);
         var valX = Rows(trainX, d, valIdx);
-        var valLabels = Select(train.Labels, valIdx);
-        var valAcc = new double[_lambdas.Length];
-        for (int i = 0; i < _lambdas.Length; i++)
-        {
-            valAcc[i] = Accuracy(partial.Fit(_lambdas[i]), valX, valLabels, d, c, out _);
-            if (log) ctx.Log($"  λ = {_lambdas[i]:G3}: validation accuracy {100 * valAcc[i]:F2} %");
-        }
-        double lambda = _lambdas[Array.IndexOf(valAcc, valAcc.Max())];
+        var (best, errors) = RidgeRegression.SelectLambda(partial, valX, OneHot(train.Labels, valIdx, c), valIdx.Length, _lambdas,
+            (prediction, target) => 1 - ArgmaxAgreement(prediction, target, c));
+        var valAcc = errors.Select(e => 1 - e).ToArray();
+        if (log)
+            for (int i = 0; i < _lambdas.Length; i++) ctx.Log($"  λ = {_lambdas[i]:G3}: validation accuracy {100 * valAcc[i]:F2} %");
+        double lambda = _lambdas[best];
         var full = new RidgeRegression(d, c);
         full.Accumulate(trainX, OneHot(train.Labels, null, c), train.Count);
         var w = full.Fit(lambda);
@@ -215,7 +213,17 @@ public sealed class ReadoutClassification : IExperiment
         return r;
     }
 
-    private static int[] Select(int[] labels, int[] idx) => idx.Select(i => labels[i]).ToArray();
+    /// <summary>Fraction of rows whose largest prediction is at the same class as the one-hot target's 1.</summary>
+    private static double ArgmaxAgreement(float[] prediction, float[] target, int c)
+    {
+        int n = target.Length / c, agree = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var p = prediction.AsSpan(i * c, c); var t = target.AsSpan(i * c, c);
+            if (p.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(p)) == t.IndexOf(1f)) agree++;
+        }
+        return (double)agree / n;
+    }
 
     private static float[] OneHot(int[] labels, int[]? idx, int c)
     {

@@ -68,7 +68,7 @@ public static class ReservoirBenchmarks
             var states = new float[(long)steps * units];
             esn.Run(u.AsSpan(0, steps), steps, states);
             double harvest = sw.Elapsed.TotalSeconds;
-            var ridge = new RidgeReadout(units, 1);
+            var ridge = new RidgeRegression(units, 1);
             ridge.Accumulate(states.AsSpan(warmup * units), y.AsSpan(warmup, steps - warmup), steps - warmup);
             var w = ridge.Fit(1e-6);
             double fit = sw.Elapsed.TotalSeconds;
@@ -77,7 +77,7 @@ public static class ReservoirBenchmarks
             var testStates = new float[(long)testSteps * units];
             esn.Run(u.AsSpan(steps, testSteps), testSteps, testStates);
             var pred = new float[testSteps];
-            RidgeReadout.Predict(w, testStates, pred, testSteps, units, 1);
+            RidgeRegression.Predict(w, testStates, pred, testSteps, units, 1);
             double run = sw.Elapsed.TotalSeconds;
             double nrmse = PredictionMetrics.Nrmse(pred, y.AsSpan(steps, testSteps));
             return new EsnBenchmarkResult(units, steps, testSteps, threads, init, harvest, fit, run, nrmse, esn.RawSpectralRadius.Method);

@@ -1,3 +1,4 @@
+using Neuromorph.Numerics;
 using Neuromorph.Data;
 using Neuromorph.Reservoir;
 
@@ -152,11 +153,11 @@ public class DelayNarmaTests
         for (int i = 0; i < train; i++) for (int j = 0; j < f; j++) sd[j] += Math.Pow(X[i * f + j] - mean[j], 2) / train;
         void Std(float[] a, int rows) { for (int i = 0; i < rows; i++) for (int j = 0; j < f; j++) a[i * f + j] = (float)((a[i * f + j] - mean[j]) / Math.Sqrt(sd[j] + 1e-30)); }
         Std(X, train); Std(Xt, test);
-        var r = new RidgeReadout(f, 1);
+        var r = new RidgeRegression(f, 1);
         r.Accumulate(X, y.AsSpan(wash, train), train);
         var w = r.Fit(1e-4);
         var pred = new float[test];
-        RidgeReadout.Predict(w, Xt, pred, test, f, 1);
+        RidgeRegression.Predict(w, Xt, pred, test, f, 1);
         double nrmse = PredictionMetrics.Nrmse(pred, y.AsSpan(wash + train, test));
         Assert.True(nrmse < 0.3, $"delay-reservoir NARMA10 NRMSE {nrmse:F3}");
     }

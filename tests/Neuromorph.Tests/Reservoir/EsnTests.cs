@@ -116,7 +116,7 @@ public class ReadoutTests
         var x = new float[n * f]; rng.FillNormal(x);
         var y = new float[n * o]; rng.FillNormal(y);
         double lambda = 0.7;
-        var r = new RidgeReadout(f, o);
+        var r = new RidgeRegression(f, o);
         r.Accumulate(x.AsSpan(0, 170 * f), y.AsSpan(0, 170 * o), 170);
         r.Accumulate(x.AsSpan(170 * f), y.AsSpan(170 * o), n - 170);
         var w = r.Fit(lambda);
@@ -143,9 +143,9 @@ public class ReadoutTests
             return xx;
         }
         var xt = Make(nTr, out var yt); var xv = Make(nVa, out var yv);
-        var r = new RidgeReadout(f, 1); r.Accumulate(xt, yt, nTr);
+        var r = new RidgeRegression(f, 1); r.Accumulate(xt, yt, nTr);
         double[] lambdas = [1e-6, 10, 1e6];
-        var (best, errs) = RidgeReadout.SelectLambda(r, xv, yv, nVa, lambdas, (p, t) => PredictionMetrics.Nmse(p, t));
+        var (best, errs) = RidgeRegression.SelectLambda(r, xv, yv, nVa, lambdas, (p, t) => PredictionMetrics.Nmse(p, t));
         Assert.Equal(1, best);
         Assert.True(errs[0] > errs[1] && errs[2] > errs[1], string.Join(", ", errs));
     }
@@ -190,9 +190,9 @@ public class Narma10EsnTests
         var X = feats.Build(st, u, wash, train); var Xt = feats.Build(st, u, wash + train, test);
         var Y = Enumerable.Range(wash, train).Select(t => (float)s.Output[t + 1]).ToArray();
         var Yt = Enumerable.Range(wash + train, test).Select(t => (float)s.Output[t + 1]).ToArray();
-        var r = new RidgeReadout(feats.Count, 1); r.Accumulate(X, Y, train);
+        var r = new RidgeRegression(feats.Count, 1); r.Accumulate(X, Y, train);
         var w = r.Fit(1e-6); var p = new float[test];
-        RidgeReadout.Predict(w, Xt, p, test, feats.Count, 1);
+        RidgeRegression.Predict(w, Xt, p, test, feats.Count, 1);
         double nrmse = PredictionMetrics.Nrmse(p, Yt);
         Assert.True(nrmse < 0.35, $"NARMA10 NRMSE {nrmse:F3}");
     }

@@ -256,18 +256,18 @@ public sealed class ReservoirClassification : IExperiment
         var fitIdx = order.Where(i => !valMask[i]).ToArray(); var valIdx = order.Where(i => valMask[i]).ToArray();
         float[] Rows(float[] x, int[] idx) { var r = new float[idx.Length * f]; for (int k = 0; k < idx.Length; k++) x.AsSpan(idx[k] * f, f).CopyTo(r.AsSpan(k * f)); return r; }
         float[] OneHot(int[] y, int[] idx) { var r = new float[idx.Length * c]; for (int k = 0; k < idx.Length; k++) r[k * c + y[idx[k]]] = 1; return r; }
-        var part = new RidgeReadout(f, c);
+        var part = new RidgeRegression(f, c);
         part.Accumulate(Rows(xTr, fitIdx), OneHot(yTr, fitIdx), fitIdx.Length);
         var valLabels = valIdx.Select(i => yTr[i]).ToArray();
-        var (best, errs) = RidgeReadout.SelectLambda(part, Rows(xTr, valIdx), OneHot(yTr, valIdx), valIdx.Length, _readout.Lambdas,
+        var (best, errs) = RidgeRegression.SelectLambda(part, Rows(xTr, valIdx), OneHot(yTr, valIdx), valIdx.Length, _readout.Lambdas,
             (p, t) => 1 - Accuracy(p, valLabels, c, out int[] _));
         for (int i = 0; i < errs.Length; i++) ctx.Log($"  {what}: λ = {_readout.Lambdas[i]:G3}: validation error {100 * errs[i]:F2} %");
         var all = Enumerable.Range(0, nTr).ToArray();
-        var full = new RidgeReadout(f, c);
+        var full = new RidgeRegression(f, c);
         full.Accumulate(xTr, OneHot(yTr, all), nTr);
         var w = full.Fit(_readout.Lambdas[best]);
         var yp = new float[nTe * c];
-        RidgeReadout.Predict(w, xTe, yp, nTe, f, c);
+        RidgeRegression.Predict(w, xTe, yp, nTe, f, c);
         double acc = Accuracy(yp, yTe, c, out var pred);
         ctx.Log($"{what}: test accuracy {100 * acc:F2} % (λ = {_readout.Lambdas[best]:G3})");
         return (acc, pred, errs, _readout.Lambdas[best]);

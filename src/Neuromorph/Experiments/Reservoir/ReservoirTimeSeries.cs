@@ -204,11 +204,11 @@ public sealed class ReservoirTimeSeries : IExperiment
             return (rls.Weights(), double.NaN, new FitInfo([], [], 0));
         }
         int nVal = Math.Max(1, (int)(rows * spec.ValidationFraction)), nFit = rows - nVal;
-        var part = new RidgeReadout(f, outputs);
+        var part = new RidgeRegression(f, outputs);
         part.Accumulate(x.AsSpan(0, nFit * f), y.AsSpan(0, nFit * outputs), nFit);
-        var (best, errs) = RidgeReadout.SelectLambda(part, x.AsSpan(nFit * f), y.AsSpan(nFit * outputs), nVal, spec.Lambdas, error);
+        var (best, errs) = RidgeRegression.SelectLambda(part, x.AsSpan(nFit * f), y.AsSpan(nFit * outputs), nVal, spec.Lambdas, error);
         for (int i = 0; i < spec.Lambdas.Length; i++) ctx.Log($"  λ = {spec.Lambdas[i]:G3}: validation error {errs[i]:G4}");
-        var full = new RidgeReadout(f, outputs);
+        var full = new RidgeRegression(f, outputs);
         full.Accumulate(x, y, rows);
         return (full.Fit(spec.Lambdas[best]), spec.Lambdas[best], new FitInfo(spec.Lambdas, errs, best));
     }
@@ -218,7 +218,7 @@ public sealed class ReservoirTimeSeries : IExperiment
         var x = feats.Build(states, input, t0, count);
         scaler.Apply(x, count);
         var p = new float[count];
-        RidgeReadout.Predict(w, x, p, count, feats.Count, 1);
+        RidgeRegression.Predict(w, x, p, count, feats.Count, 1);
         return p;
     }
 
@@ -413,7 +413,7 @@ public sealed class ReservoirTimeSeries : IExperiment
         if (nFit - _washout < 2) throw new InvalidOperationException($"task.washout = {_washout} leaves no training points before the validation part; lower it");
         var xFit = feats.Build(states, u, _washout, nFit - _washout);
         var scFit = new Scaler(xFit, nFit - _washout, f); scFit.Apply(xFit, nFit - _washout);
-        var part = new RidgeReadout(f, 1);
+        var part = new RidgeRegression(f, 1);
         part.Accumulate(xFit, y.AsSpan(_washout, nFit - _washout), nFit - _washout);
         var truth = series.AsSpan(offset + nFit, nVal).ToArray();
         double bestErr = double.PositiveInfinity; int best = 0;
@@ -432,7 +432,7 @@ public sealed class ReservoirTimeSeries : IExperiment
         int rows = nTrain - _washout;
         var x = feats.Build(states, u, _washout, rows);
         var sc = new Scaler(x, rows, f); sc.Apply(x, rows);
-        var full = new RidgeReadout(f, 1);
+        var full = new RidgeRegression(f, 1);
         full.Accumulate(x, y.AsSpan(_washout, rows), rows);
         if (log) ctx.Metric("ridge_lambda", _readout.Lambdas[best]);
         return new ArFit(full.Fit(_readout.Lambdas[best]), sc);
@@ -462,7 +462,7 @@ public sealed class ReservoirTimeSeries : IExperiment
         feats.Row(state, u, row);
         scaler.Apply(row, 1);
         Span<float> y = stackalloc float[1];
-        RidgeReadout.Predict(w, row, y, 1, feats.Count, 1);
+        RidgeRegression.Predict(w, row, y, 1, feats.Count, 1);
         return y[0];
     }
 }

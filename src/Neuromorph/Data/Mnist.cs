@@ -29,9 +29,10 @@ public static class Mnist
     /// <summary>Loads MNIST from the first data folder that holds it (see <see cref="DataPaths"/>), verifying checksums.</summary>
     public static MnistData Load(bool scaleToUnit = false) => Load(DataPaths.Require(Datasets.Mnist), scaleToUnit);
 
-    /// <summary>Loads both splits from <paramref name="directory"/>.</summary>
-    public static MnistData Load(string directory, bool scaleToUnit = false)
+    /// <summary>Loads both splits from <paramref name="directory"/>, or from the first data folder that holds MNIST when it is null.</summary>
+    public static MnistData Load(string? directory, bool scaleToUnit = false)
     {
+        directory ??= DataPaths.Require(Datasets.Mnist);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"MNIST folder '{directory}' does not exist (expected idx files such as train-images-idx3-ubyte[.gz]; download from {Datasets.Mnist.DownloadUrl})");
         return new MnistData(LoadSplit(directory, "train", scaleToUnit), LoadSplit(directory, "t10k", scaleToUnit));

@@ -134,7 +134,7 @@ public sealed class ReadoutClassification : IExperiment
         LabeledSet train, test;
         if (_dataset == "mnist")
         {
-            var m = _dataPath != null ? Mnist.Load(_dataPath, scaleToUnit: true) : Mnist.Load(scaleToUnit: true);
+            var m = Mnist.Load(_dataPath, scaleToUnit: true);
             train = m.Train; test = m.Test;
         }
         else

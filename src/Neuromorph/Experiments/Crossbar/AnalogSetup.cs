@@ -59,7 +59,7 @@ public static class AnalogSetup
             LabeledSet train, test;
             if (_dataset == "mnist")
             {
-                var m = _path != null ? Mnist.Load(_path, scaleToUnit: true) : Mnist.Load(scaleToUnit: true);
+                var m = Mnist.Load(_path, scaleToUnit: true);
                 train = m.Train; test = m.Test;
             }
             else (train, test) = ReadoutClassification.StratifiedSplit(Digits8x8.Load(scaleToUnit: true), _testFraction, seed);

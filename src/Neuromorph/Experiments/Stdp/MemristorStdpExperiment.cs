@@ -36,6 +36,8 @@ public sealed class MemristorStdpExperiment : IExperiment
     private readonly int _trainImages, _epochs, _labelImages, _testImages, _fields;
     private readonly double[] _sweepD2d, _sweepC2c;
 
+    private static readonly string[] NeuroSimPresetNames = ["AgASi", "TaOxHfOx", "Pcmo", "AlOxHfO2", "EpiRam"];
+
     private MemristorStdpExperiment(ConfigSection root)
     {
         var data = root.Section("data");
@@ -61,15 +63,15 @@ public sealed class MemristorStdpExperiment : IExperiment
 
         var sub = root.Section("substrate");
         _substrate = sub.GetString("kind", "querlioz-memristor", "ideal", "querlioz-memristor", "neurosim", "pcm", "mtj");
-        _preset = sub.GetString("preset", "", "", "AgASi", "TaOxHfOx", "Pcmo", "AlOxHfO2", "EpiRam", "Joshi2020", "Vincent2015");
+        _preset = sub.GetString("preset", "", ["", .. NeuroSimPresetNames, "Joshi2020", "Vincent2015"]);
         _d2d = sub.GetDouble("d2d", 0.25, 0, 10);
         _c2c = sub.GetDouble("c2c", 0.10, 0, 10);
         _d2dBounds = sub.Has("d2d_bounds") ? sub.GetDouble("d2d_bounds", 0, 0, 10) : null;
         _devicesPerSynapse = sub.GetInt("devices_per_synapse", 1, 1, 16);
         _mtjProbability = sub.GetDouble("switching_probability", 0.1, 1e-6, 1);
         if (_substrate == "ideal") _p = _p with { IdealStep = sub.GetDouble("step", 0.005, 1e-6, 0.5) };
-        if (_substrate == "neurosim" && _preset.Length > 0 && !new[] { "AgASi", "TaOxHfOx", "Pcmo", "AlOxHfO2", "EpiRam" }.Contains(_preset))
-            sub.Error("preset", $"'{_preset}' is not a NeuroSim preset; choose AgASi, TaOxHfOx, Pcmo, AlOxHfO2 or EpiRam");
+        if (_substrate == "neurosim" && _preset.Length > 0 && !NeuroSimPresetNames.Contains(_preset))
+            sub.Error("preset", $"'{_preset}' is not a NeuroSim preset; choose one of {string.Join(", ", NeuroSimPresetNames)}");
 
         var tr = root.Section("training");
         _trainImages = tr.GetInt("images", 10_000, 1, Mnist.TrainCount);
@@ -161,7 +163,7 @@ public sealed class MemristorStdpExperiment : IExperiment
     /// <inheritdoc/>
     public void Run(RunContext ctx)
     {
-        var mnist = _dataPath != null ? Mnist.Load(_dataPath, scaleToUnit: true) : Mnist.Load(scaleToUnit: true);
+        var mnist = Mnist.Load(_dataPath, scaleToUnit: true);
         var train = mnist.Train; var test = mnist.Test;
         ctx.Log($"Querlioz network: {_p.Neurons} output neurons, substrate {_substrate}{(_preset.Length > 0 ? " " + _preset : "")}" +
                 (_substrate == "querlioz-memristor" ? $" (d2d {100 * _d2d:F0} %, c2c {100 * _c2c:F0} %)" : "") +

@@ -75,7 +75,7 @@ public sealed class StdpMnistExperiment : IExperiment
     /// <inheritdoc/>
     public void Run(RunContext ctx)
     {
-        var mnist = _dataPath != null ? Mnist.Load(_dataPath, scaleToUnit: true) : Mnist.Load(scaleToUnit: true);
+        var mnist = Mnist.Load(_dataPath, scaleToUnit: true);
         var train = mnist.Train; var test = mnist.Test;
         int n = _p.Neurons, labelCount = _labelImages > 0 ? _labelImages : _trainImages;
         ctx.Log($"Diehl & Cook network: {n} excitatory + {n} inhibitory neurons, {_p.Inputs * n} plastic synapses; {_trainImages} training images × {_epochs} epoch(s), labelling on {labelCount}, test on {_testImages}");

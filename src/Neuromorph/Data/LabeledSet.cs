@@ -137,3 +137,43 @@ public sealed class SequenceSet
         return h;
     }
 }
+
+/// <summary>Small operations on row-major (rows × width) matrices of samples and their labels.</summary>
+public static class RowMajor
+{
+    /// <summary>The rows <paramref name="rows"/> of a row-major matrix with <paramref name="width"/> columns, in that order.</summary>
+    public static float[] Gather(float[] x, int width, ReadOnlySpan<int> rows)
+    {
+        var r = new float[rows.Length * width];
+        for (int i = 0; i < rows.Length; i++) x.AsSpan(rows[i] * width, width).CopyTo(r.AsSpan(i * width, width));
+        return r;
+    }
+
+    /// <summary>One-hot targets (rows × classes) for the labels of <paramref name="rows"/> (all labels when null).</summary>
+    public static float[] OneHot(int[] labels, int classes, int[]? rows = null)
+    {
+        int n = rows?.Length ?? labels.Length;
+        var y = new float[n * classes];
+        for (int i = 0; i < n; i++) y[i * classes + labels[rows?[i] ?? i]] = 1f;
+        return y;
+    }
+
+    /// <summary>
+    /// Classifies each row of scores (rows × classes) by its largest entry (the first on ties) and
+    /// returns the fraction equal to <paramref name="labels"/>, with the predicted classes.
+    /// </summary>
+    public static double ArgmaxAccuracy(ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, int classes, out int[] predictions)
+    {
+        predictions = new int[labels.Length];
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            var row = scores.Slice(i * classes, classes);
+            int arg = 0;
+            for (int k = 1; k < classes; k++) if (row[k] > row[arg]) arg = k;
+            predictions[i] = arg;
+            if (arg == labels[i]) correct++;
+        }
+        return labels.Length > 0 ? (double)correct / labels.Length : double.NaN;
+    }
+}

@@ -29,13 +29,6 @@ public interface IRunObserver
     void Progress(string stage, long done, long total);
 }
 
-/// <summary>An observer that prints log lines to standard error and ignores progress.</summary>
-public sealed class ConsoleObserver : IRunObserver
-{
-    public void Log(string line) => Console.Error.WriteLine(line);
-    public void Progress(string stage, long done, long total) { }
-}
-
 /// <summary>What a running experiment uses: seed, run folder, logging, progress, checkpoints, and where it records results.</summary>
 public sealed class RunContext
 {

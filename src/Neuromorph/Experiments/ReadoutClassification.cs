@@ -113,16 +113,17 @@ public sealed class ReadoutClassification : IExperiment
         int nVal = Math.Max(1, (int)(train.Count * _validationFraction));
         var valIdx = order[..nVal]; var fitIdx = order[nVal..];
         var partial = new RidgeRegression(d, c);
-        partial.Accumulate(Rows(trainX, d, fitIdx), OneHot(train.Labels, fitIdx, c), fitIdx.Length);
-        var valX = Rows(trainX, d, valIdx);
-        var (best, errors) = RidgeRegression.SelectLambda(partial, valX, OneHot(train.Labels, valIdx, c), valIdx.Length, _lambdas,
-            (prediction, target) => 1 - ArgmaxAgreement(prediction, target, c));
+        partial.Accumulate(RowMajor.Gather(trainX, d, fitIdx), RowMajor.OneHot(train.Labels, c, fitIdx), fitIdx.Length);
+        var valX = RowMajor.Gather(trainX, d, valIdx);
+        var valLabels = valIdx.Select(i => train.Labels[i]).ToArray();
+        var (best, errors) = RidgeRegression.SelectLambda(partial, valX, RowMajor.OneHot(train.Labels, c, valIdx), valIdx.Length, _lambdas,
+            (prediction, target) => 1 - RowMajor.ArgmaxAccuracy(prediction, valLabels, c, out _));
         var valAcc = errors.Select(e => 1 - e).ToArray();
         if (log)
             for (int i = 0; i < _lambdas.Length; i++) ctx.Log($"  λ = {_lambdas[i]:G3}: validation accuracy {100 * valAcc[i]:F2} %");
         double lambda = _lambdas[best];
         var full = new RidgeRegression(d, c);
-        full.Accumulate(trainX, OneHot(train.Labels, null, c), train.Count);
+        full.Accumulate(trainX, RowMajor.OneHot(train.Labels, c), train.Count);
         var w = full.Fit(lambda);
         double trainAcc = Accuracy(w, trainX, train.Labels, d, c, out _);
         double testAcc = Accuracy(w, testX, test.Labels, d, c, out var predictions);
@@ -206,49 +207,11 @@ public sealed class ReadoutClassification : IExperiment
 
     private PoissonEncoder Encoder() => new(_maxRate, _dt, Math.Max(1, (int)Math.Round(_duration / _dt)));
 
-    private static float[] Rows(float[] x, int d, int[] idx)
-    {
-        var r = new float[idx.Length * d];
-        for (int i = 0; i < idx.Length; i++) x.AsSpan(idx[i] * d, d).CopyTo(r.AsSpan(i * d, d));
-        return r;
-    }
-
-    /// <summary>Fraction of rows whose largest prediction is at the same class as the one-hot target's 1.</summary>
-    private static double ArgmaxAgreement(float[] prediction, float[] target, int c)
-    {
-        int n = target.Length / c, agree = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var p = prediction.AsSpan(i * c, c); var t = target.AsSpan(i * c, c);
-            if (p.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(p)) == t.IndexOf(1f)) agree++;
-        }
-        return (double)agree / n;
-    }
-
-    private static float[] OneHot(int[] labels, int[]? idx, int c)
-    {
-        int n = idx?.Length ?? labels.Length;
-        var y = new float[n * c];
-        for (int i = 0; i < n; i++) y[i * c + labels[idx?[i] ?? i]] = 1f;
-        return y;
-    }
-
     private static double Accuracy(float[] w, float[] x, int[] labels, int d, int c, out int[] predictions)
     {
-        int n = labels.Length;
-        var y = new float[n * c];
-        RidgeRegression.Predict(w, x, y, n, d, c);
-        predictions = new int[n];
-        int correct = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var row = y.AsSpan(i * c, c);
-            int arg = 0;
-            for (int k = 1; k < c; k++) if (row[k] > row[arg]) arg = k;
-            predictions[i] = arg;
-            if (arg == labels[i]) correct++;
-        }
-        return (double)correct / n;
+        var y = new float[labels.Length * c];
+        RidgeRegression.Predict(w, x, y, labels.Length, d, c);
+        return RowMajor.ArgmaxAccuracy(y, labels, c, out predictions);
     }
 
     private void AddFigures(RunContext ctx, LabeledSet train, LabeledSet test, float[] testX, int[] predictions, double[] valAcc)

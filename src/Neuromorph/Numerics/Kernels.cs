@@ -183,12 +183,6 @@ public static class Kernels
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
     /// <summary>Element-wise logistic sigmoid 1/(1+e^(−x)).</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
-    /// <summary>Row-wise softmax of a (rows × cols) matrix, in place.</summary>
-    public static void SoftmaxRows(Span<float> x, int rows, int cols)
-    {
-        for (int i = 0; i < rows; i++) { var r = x.Slice(i * cols, cols); TensorPrimitives.SoftMax(r, r); }
-    }
-
     private static void CheckMatrix(ReadOnlySpan<float> m, int rows, int cols, string name)
     {
         if (rows < 0 || cols < 0) throw new ArgumentException($"{name}: negative dimension {rows}×{cols}");

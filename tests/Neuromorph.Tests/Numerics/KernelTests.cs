@@ -93,6 +93,10 @@ public class KernelTests
         Assert.Equal(1 / (1 + MathF.Exp(-2)), s[1], 1e-6f);
         Kernels.Tanh([0.5f, -1f, 0f], s);
         Assert.Equal(MathF.Tanh(0.5f), s[0], 1e-6f);
+        Kernels.Exp([0f, 1f, -2.5f], s);
+        Assert.Equal(1f, s[0], 1e-6f);
+        Assert.Equal(MathF.E, s[1], 1e-5f);
+        Assert.Equal(MathF.Exp(-2.5f), s[2], 1e-7f);
         Assert.Throws<ArgumentException>(() => Kernels.Dot([1f], [1f, 2f]));
         Assert.Throws<ArgumentException>(() => Kernels.Gemm(new float[5], new float[6], new float[6], 2, 3, 2));
     }

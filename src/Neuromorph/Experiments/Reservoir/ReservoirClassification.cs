@@ -254,37 +254,20 @@ public sealed class ReservoirClassification : IExperiment
         int every = Math.Max(2, (int)Math.Round(1 / _readout.ValidationFraction));
         foreach (var i in order) if (seen[yTr[i]]++ % every == 0) valMask[i] = true;
         var fitIdx = order.Where(i => !valMask[i]).ToArray(); var valIdx = order.Where(i => valMask[i]).ToArray();
-        float[] Rows(float[] x, int[] idx) { var r = new float[idx.Length * f]; for (int k = 0; k < idx.Length; k++) x.AsSpan(idx[k] * f, f).CopyTo(r.AsSpan(k * f)); return r; }
-        float[] OneHot(int[] y, int[] idx) { var r = new float[idx.Length * c]; for (int k = 0; k < idx.Length; k++) r[k * c + y[idx[k]]] = 1; return r; }
         var part = new RidgeRegression(f, c);
-        part.Accumulate(Rows(xTr, fitIdx), OneHot(yTr, fitIdx), fitIdx.Length);
+        part.Accumulate(RowMajor.Gather(xTr, f, fitIdx), RowMajor.OneHot(yTr, c, fitIdx), fitIdx.Length);
         var valLabels = valIdx.Select(i => yTr[i]).ToArray();
-        var (best, errs) = RidgeRegression.SelectLambda(part, Rows(xTr, valIdx), OneHot(yTr, valIdx), valIdx.Length, _readout.Lambdas,
-            (p, t) => 1 - Accuracy(p, valLabels, c, out int[] _));
+        var (best, errs) = RidgeRegression.SelectLambda(part, RowMajor.Gather(xTr, f, valIdx), RowMajor.OneHot(yTr, c, valIdx), valIdx.Length, _readout.Lambdas,
+            (p, target) => 1 - RowMajor.ArgmaxAccuracy(p, valLabels, c, out _));
         for (int i = 0; i < errs.Length; i++) ctx.Log($"  {what}: λ = {_readout.Lambdas[i]:G3}: validation error {100 * errs[i]:F2} %");
-        var all = Enumerable.Range(0, nTr).ToArray();
         var full = new RidgeRegression(f, c);
-        full.Accumulate(xTr, OneHot(yTr, all), nTr);
+        full.Accumulate(xTr, RowMajor.OneHot(yTr, c), nTr);
         var w = full.Fit(_readout.Lambdas[best]);
         var yp = new float[nTe * c];
         RidgeRegression.Predict(w, xTe, yp, nTe, f, c);
-        double acc = Accuracy(yp, yTe, c, out var pred);
+        double acc = RowMajor.ArgmaxAccuracy(yp, yTe, c, out var pred);
         ctx.Log($"{what}: test accuracy {100 * acc:F2} % (λ = {_readout.Lambdas[best]:G3})");
         return (acc, pred, errs, _readout.Lambdas[best]);
-    }
-
-    private static double Accuracy(float[] y, int[] labels, int c, out int[] pred)
-    {
-        pred = new int[labels.Length];
-        int ok = 0;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            int arg = 0;
-            for (int k = 1; k < c; k++) if (y[i * c + k] > y[i * c + arg]) arg = k;
-            pred[i] = arg;
-            if (arg == labels[i]) ok++;
-        }
-        return (double)ok / labels.Length;
     }
 
     private void AddFigures(RunContext ctx, int[] labels, int[] pred, string[] names, double acc, double accBase, float[] example, int n, double[] valErrs)

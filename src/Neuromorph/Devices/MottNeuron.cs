@@ -30,6 +30,25 @@ public readonly record struct MottNeuronParams(double RInsulating, double RMetal
         return 1 / (tc + td);
     }
 
+    /// <summary>
+    /// Norton equivalent of the usual voltage-driven circuit: a threshold switch (R_ins, R_met, V_th,
+    /// V_hold) with capacitance C in parallel, fed by a voltage source V_in through a series load
+    /// resistor R_L. Seen from the capacitor this is a current source I = V_in/R_L with R_L in parallel
+    /// with the switch, so the neuron's resistances become R_ins∥R_L and R_met∥R_L (drive it with
+    /// <see cref="NortonCurrent"/>). Firing needs V_in R_ins/(R_ins + R_L) &gt; V_th, the oscillation
+    /// condition of the series circuit.
+    /// </summary>
+    public static MottNeuronParams WithSeriesLoad(double rInsulating, double rMetallic, double vThreshold, double vHold, double capacitance, double rLoad)
+    {
+        DeviceGuard.Positive(rLoad, nameof(rLoad));
+        return new(Parallel(rInsulating, rLoad), Parallel(rMetallic, rLoad), vThreshold, vHold, capacitance);
+    }
+
+    /// <summary>Input current I = V_in/R_L of the Norton equivalent built by <see cref="WithSeriesLoad"/> (A).</summary>
+    public static double NortonCurrent(double vIn, double rLoad) => vIn / rLoad;
+
+    private static double Parallel(double a, double b) => a * b / (a + b);
+
     /// <summary>Throws with the parameter's name when a value is not physical.</summary>
     public void Validate()
     {
@@ -46,11 +65,29 @@ public readonly record struct MottNeuronParams(double RInsulating, double RMetal
 public static class MottNeuronPresets
 {
     /// <summary>
-    /// NbO2 neuristor channel of Pickett et al. 2013 (Nat. Mater. 12:114, Fig. 2: threshold switching
-    /// near 1 V, hold ≈ 0.5 V, insulating tens of kΩ, metallic ≈ 1 kΩ, pF-scale capacitor, spikes of
-    /// ~µs). Representative circuit values: R_ins = 30 kΩ, R_met = 1 kΩ, V_th = 1.0 V, V_hold = 0.5 V, C = 100 pF.
+    /// NbO2 neuristor channel in the regime of Pickett et al. 2013 (Nat. Mater. 12:114): a Mott
+    /// threshold switch with a parallel capacitor that spikes above a threshold current. All five
+    /// values are representative (assumed, not taken from the paper's tables): R_ins = 30 kΩ,
+    /// R_met = 1 kΩ, V_th = 1.0 V, V_hold = 0.5 V, C = 100 pF (threshold current 33 µA, spikes of ~µs).
     /// </summary>
     public static MottNeuronParams NbO2Pickett2013 => new(30e3, 1e3, 1.0, 0.5, 100e-12);
+
+    /// <summary>Series load resistor R_L = 4 kΩ of the <see cref="Vo2Lateral"/> preset (Ω).</summary>
+    public const double Vo2LoadResistance = 4e3;
+
+    /// <summary>
+    /// Epitaxial VO2 lateral volatile memristor (Ti/Au electrodes, ~10 nm VO2 on c-Al2O3) in series
+    /// with R_L = 4 kΩ, from the VO2 multisensory-neuron preprint of Y. Yang's group (Peking
+    /// University; Authorea preprint 558664, "Artificial multisensory integration neuron based on VO2
+    /// volatile memristor"). Published: V_th ≈ 1.4 V and on-state resistance ≈ 500 Ω (Conclusion), and
+    /// the oscillation frequencies of Fig. 3d–e (R_L = 4 kΩ: 0.45/0.65/0.8/0.9 MHz at V_in =
+    /// 4.2/4.8/5.4/6.0 V; V_in = 5 V: 0.9/0.7/0.55/0.35 MHz at R_L = 3.0/3.6/4.2/4.8 kΩ). Fitted here to
+    /// those eight points with the closed-form rate (least squares in ln f, rms error 12 %):
+    /// R_ins = 2.66 kΩ, V_hold = 1.21 V, C = 2.83 nF (the device's plus the circuit's capacitance). Built
+    /// with <see cref="MottNeuronParams.WithSeriesLoad"/>, so drive it with
+    /// <see cref="MottNeuronParams.NortonCurrent"/>(V_in, 4 kΩ); it is silent below V_in ≈ 3.5 V.
+    /// </summary>
+    public static MottNeuronParams Vo2Lateral => MottNeuronParams.WithSeriesLoad(2.66e3, 500, 1.4, 1.21, 2.83e-9, Vo2LoadResistance);
 }
 
 /// <summary>An array of Mott relaxation-oscillator neurons (SoA: membrane voltage, metallic flag).</summary>

@@ -75,15 +75,23 @@ public static class NeuroSimPresets
 {
     private const double GMaxDefault = 3.8462e-8;
 
-    /// <summary>Ag:a-Si (Jo et al. 2010, Nano Lett. 10:1297): 97/100 levels, NL 2.4/−4.88, ratio 12.5, C2C 3.5 %.</summary>
+    // Sources, checked against MLP+NeuroSim V3.0 (github.com/neurosim/MLP_NeuroSim_V3.0, commit cc13863):
+    // Cell.cpp RealDevice::RealDevice — maxConductance 3.8462e-8 S and minConductance 3.0769e-9 S (lines 261–262),
+    // maxNumLevelLTP/LTD 97/100 (274–275), NL_LTP/NL_LTD 2.4/−4.88 (310–311), sigmaCtoC 0.035·(Gmax − Gmin) (318);
+    // documents/NeuroSimV3.0_user_mannual.pdf §9, Table II "The Benchmark Table in NeuroSimV3.0" (pp. 23–24):
+    // number of conductance states, nonlinearity (weight increase/decrease), ON/OFF ratio and cycle-to-cycle
+    // variation of every analog eNVM row. Table II gives one state count per device (used for LTP and LTD) and
+    // no absolute conductances except through Cell.cpp, so G_max = 38.462 nS and G_min = G_max/(ON/OFF) for the rest.
+
+    /// <summary>Ag:a-Si (Jo et al. 2010, Nano Lett. 10:1297): 97/100 levels, NL 2.4/−4.88, 38.462/3.0769 nS (ratio 12.5), C2C 3.5 % — NeuroSim V3.0 Cell.cpp lines 261–318 and manual Table II.</summary>
     public static NeuroSimParams AgASi => new(3.0769e-9, 3.8462e-8, 97, 100, 2.4, -4.88, 0.035);
-    /// <summary>TaOx/HfOx (Wu et al. 2018, VLSI): 128 levels, NL 0.04/−0.63, ratio 10, C2C 3.7 %.</summary>
+    /// <summary>TaOx/HfOx (Wu et al. 2018, VLSI Technology): 128 levels, NL 0.04/−0.63, ratio 10, C2C 3.7 % — NeuroSim V3.0 manual Table II.</summary>
     public static NeuroSimParams TaOxHfOx => new(GMaxDefault / 10, GMaxDefault, 128, 128, 0.04, -0.63, 0.037);
-    /// <summary>PCMO (Park et al. 2016, IEDM): 50 levels, NL 3.68/−6.76, ratio 6.84, C2C &lt; 1 % (0.5 % used).</summary>
+    /// <summary>PCMO (Park et al. 2013, IEDM, "Neuromorphic speech systems using advanced ReRAM-based synapse"): 50 levels, NL 3.68/−6.76, ratio 6.84, C2C "&lt;1 %" in Table II (0.5 % used here, an assumption) — NeuroSim V3.0 manual Table II.</summary>
     public static NeuroSimParams Pcmo => new(GMaxDefault / 6.84, GMaxDefault, 50, 50, 3.68, -6.76, 0.005);
-    /// <summary>AlOx/HfO2 (Woo et al. 2016, EDL 37:994): 40 levels, NL 1.94/−0.61, ratio 4.43, C2C 5 %.</summary>
+    /// <summary>AlOx/HfO2 (Woo et al. 2016, IEEE EDL 37:994): 40 levels, NL 1.94/−0.61, ratio 4.43, C2C 5 % — NeuroSim V3.0 manual Table II.</summary>
     public static NeuroSimParams AlOxHfO2 => new(GMaxDefault / 4.43, GMaxDefault, 40, 40, 1.94, -0.61, 0.05);
-    /// <summary>Epitaxial SiGe RAM, EpiRAM (Choi et al. 2018, Nat. Mater. 17:335): 64 levels, NL 0.5/−0.5, ratio 50.2, C2C 2 %.</summary>
+    /// <summary>Epitaxial SiGe RAM, EpiRAM (Choi et al. 2018, Nat. Mater. 17:335): 64 levels, NL 0.5/−0.5, ratio 50.2, C2C 2 % — NeuroSim V3.0 manual Table II.</summary>
     public static NeuroSimParams EpiRam => new(GMaxDefault / 50.2, GMaxDefault, 64, 64, 0.5, -0.5, 0.02);
 }
 

@@ -56,6 +56,47 @@ public class NeuronDeviceTests
     }
 
     [Fact]
+    public void Vo2NeuronIsSilentBelowThresholdAndReproducesPublishedFrequencies()
+    {
+        // Fig. 3e of the VO2 preprint: R_L = 4 kΩ, V_in = 4.2, 4.8, 5.4, 6.0 V → 0.45, 0.65, 0.8, 0.9 MHz;
+        // below V_in = V_th(R_ins + R_L)/R_ins ≈ 3.5 V the series circuit cannot oscillate.
+        var p = MottNeuronPresets.Vo2Lateral;
+        double rl = MottNeuronPresets.Vo2LoadResistance;
+        double[] vin = [3.3, 4.2, 4.8, 5.4, 6.0];
+        double[] published = [0, 0.45e6, 0.65e6, 0.8e6, 0.9e6];
+        var current = vin.Select(v => MottNeuronParams.NortonCurrent(v, rl)).ToArray();
+        var a = new MottNeuronArray(vin.Length, p);
+        var spikes = new int[vin.Length];
+        var total = new int[vin.Length];
+        double dt = 1e-8, tEnd = 3e-4;
+        for (int k = 0; k < 5000; k++) a.Step(current, dt, spikes); // past the first charge from 0 V
+        for (int k = 0; k < (int)(tEnd / dt); k++)
+        {
+            a.Step(current, dt, spikes);
+            for (int i = 0; i < spikes.Length; i++) total[i] += spikes[i];
+        }
+        Assert.Equal(0, total[0]);
+        Assert.True(current[0] < p.ThresholdCurrent && current[1] > p.ThresholdCurrent);
+        for (int i = 1; i < vin.Length; i++)
+        {
+            double rate = total[i] / tEnd;
+            Assert.InRange(rate, p.Rate(current[i]) * 0.99 - 1 / tEnd, p.Rate(current[i]) * 1.01 + 1 / tEnd);
+            Assert.InRange(rate / published[i], 0.8, 1.2);
+            if (i > 1) Assert.True(total[i] > total[i - 1]);
+        }
+
+        // Fig. 3d: at V_in = 5 V the frequency falls as the load grows (3.0 → 4.8 kΩ).
+        double previous = double.PositiveInfinity;
+        foreach (double load in new[] { 3.0e3, 3.6e3, 4.2e3, 4.8e3 })
+        {
+            var q = MottNeuronParams.WithSeriesLoad(2.66e3, 500, 1.4, 1.21, 2.83e-9, load);
+            double f = q.Rate(MottNeuronParams.NortonCurrent(5, load));
+            Assert.True(f > 0 && f < previous);
+            previous = f;
+        }
+    }
+
+    [Fact]
     public void JosephsonPulseAreaIsFluxQuantumAndOverdampedRateMatches()
     {
         var p = JosephsonPresets.Crotty2010 with { Capacitance = 0 };

@@ -318,7 +318,7 @@ public static class DeviceCharacterization
         {
             Name = "rate", Title = "Mott neuron firing rate", XLabel = "input current (A)", YLabel = "rate (Hz)",
             Series = [new Series("simulated", cur, rate, Markers: true, LineVisible: false), new Series("closed form", cur, theory)],
-            Caption = "Silent below V_th/R_ins; the rate rises with current (Pickett et al. 2013).",
+            Caption = "Relaxation oscillator (Pickett et al. 2013; Yi et al. 2018): silent below V_th/R_ins, the rate rises with current, and stops again once I·R_met ≥ V_hold (the metallic state cannot discharge).",
         };
         return ([f], Csv("current,rate,rate_theory", cur, rate, theory));
     }

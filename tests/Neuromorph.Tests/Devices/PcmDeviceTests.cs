@@ -69,6 +69,36 @@ public class PcmDeviceTests
     }
 
     [Fact]
+    public void DeviceToDeviceSpreadsOfSetStepAndSaturationAreAsConfigured()
+    {
+        // Δw_min,i = Δw_min(1 + 0.2ξ) and w_sat,i = 2(1 + 0.1ξ): recover both per device from the
+        // noise-free prediction and compare the relative spreads with the configured ones.
+        var p = PcmPresets.Joshi2020;
+        const int n = 10000;
+        var a = new PcmDeviceArray(n, p, 11);
+        double scale = p.GMax / 2;
+        var step = new double[n];
+        var sat = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double w = a.State[i] / scale;
+            step[i] = a.ExpectedChange(i, 1) / scale / a.MeanSetStep(1, w);
+            sat[i] = (a.State[i] + a.ExpectedChange(i, 3000)) / scale; // 3000 steps of ≥ Δw_min(1 − 0.2·4.5) reach any w_sat
+        }
+        static (double Mean, double Sd) Stats(double[] x)
+        {
+            double m = x.Average();
+            return (m, Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / (x.Length - 1)));
+        }
+        var (ms, ss) = Stats(step);
+        var (mw, sw) = Stats(sat);
+        Assert.InRange(ms / p.SetStep, 0.99, 1.01);
+        Assert.InRange(ss / ms, p.SetStepDtod * 0.95, p.SetStepDtod * 1.05);
+        Assert.InRange(mw / 2, 0.995, 1.005);
+        Assert.InRange(sw / mw, p.SaturationDtod * 0.95, p.SaturationDtod * 1.05);
+    }
+
+    [Fact]
     public void ProgrammingNoiseHasTheFittedSigma()
     {
         var p = PcmPresets.Joshi2020;

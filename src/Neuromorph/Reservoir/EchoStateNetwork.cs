@@ -67,8 +67,9 @@ public sealed class EchoStateNetwork : IReservoir
 
     /// <summary>Parameters.</summary>
     public EsnParameters Parameters { get; }
-    /// <summary>Recurrent weights (already scaled to the target spectral radius).</summary>
+    /// <summary>Recurrent weights (already scaled to the target spectral radius; the state update reads a copy taken at construction).</summary>
     public CsrMatrix W { get; }
+    private readonly SlicedEllMatrix? _ell;   // the same W for the AVX-512 product, when the machine has it
     /// <summary>The spectral radius of the raw random matrix, before rescaling, and how it was computed.</summary>
     public SpectralRadiusResult RawSpectralRadius { get; }
     /// <summary>Worker threads used by <c>Run</c>.</summary>
@@ -97,6 +98,7 @@ public sealed class EchoStateNetwork : IReservoir
         if (RawSpectralRadius.Radius <= 0)
             throw new InvalidOperationException($"the random recurrent matrix is nilpotent (ρ = 0) at density {p.Density}; raise the density");
         W.Scale((float)(p.SpectralRadius / RawSpectralRadius.Radius));
+        if (SlicedEllMatrix.IsSupported) _ell = new SlicedEllMatrix(W);
         _win = new float[n * inputs];
         var rIn = new RandomStream(seed, "esn-win");
         for (int i = 0; i < _win.Length; i++)
@@ -132,9 +134,11 @@ public sealed class EchoStateNetwork : IReservoir
         _x2.AsSpan().CopyTo(_x);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepRows(float[] x, float[] xNew, ReadOnlySpan<float> u, ReadOnlySpan<float> fb, int r0, int r1)
     {
-        W.MultiplyRows(x, _pre, r0, r1);
+        if (_ell != null) _ell.MultiplyRows(x, _pre, r0, r1);
+        else W.MultiplyRows(x, _pre, r0, r1);
         int d = InputSize, f = fb.Length;
         var pre = _pre.AsSpan(r0, r1 - r0);
         TensorPrimitives.Add(pre, _bias.AsSpan(r0, r1 - r0), pre);
@@ -197,7 +201,9 @@ public sealed class EchoStateNetwork : IReservoir
             int inLen = inputs.Length, stLen = states.Length, teLen = teacher.Length;
             void Worker(int w)
             {
-                int r0 = (int)((long)n * w / threads), r1 = (int)((long)n * (w + 1) / threads);
+                // Row blocks on whole groups of the sliced product (16 rows), so every row sums in the same order.
+                int groups = (n + 15) / 16;
+                int r0 = (int)((long)groups * w / threads) * 16, r1 = Math.Min(n, (int)((long)groups * (w + 1) / threads) * 16);
                 var ins = new ReadOnlySpan<float>((float*)ain, inLen);
                 var sts = new Span<float>((float*)ast, stLen);
                 var tes = new ReadOnlySpan<float>((float*)ate, teLen);

@@ -104,24 +104,38 @@ public sealed class SlicedEllMatrix
         Span<float> part = stackalloc float[RowGroup];
         for (int g = r0 / RowGroup; g * RowGroup < r1; g++)
         {
-            var acc = Vector512<float>.Zero;
+            // Four independent sums (slot s of a block goes to sum s mod 4) hide the FMA latency.
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             int sb = g * blocks;
             for (int b = 0; b < blocks; b++)
             {
                 ref float xb = ref b < fullBlocks ? ref Unsafe.Add(ref rx, b * ColBlock) : ref rt;
                 var lo = Vector512.LoadUnsafe(ref xb);
                 var hi = Vector512.LoadUnsafe(ref xb, 16);
-                for (int s = _slotStart[sb + b], s1 = _slotStart[sb + b + 1]; s < s1; s++)
+                int s = _slotStart[sb + b], s1 = _slotStart[sb + b + 1];
+                for (; s + 3 < s1; s += 4)
                 {
-                    nuint o = (nuint)s * RowGroup;
-                    var idx = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref offs, o));
-                    var xv = Avx512F.PermuteVar16x32x2(lo, idx, hi);
-                    acc = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vals, o), xv, acc);
+                    a0 = Slot(ref vals, ref offs, s, lo, hi, a0);
+                    a1 = Slot(ref vals, ref offs, s + 1, lo, hi, a1);
+                    a2 = Slot(ref vals, ref offs, s + 2, lo, hi, a2);
+                    a3 = Slot(ref vals, ref offs, s + 3, lo, hi, a3);
                 }
+                if (s < s1) a0 = Slot(ref vals, ref offs, s, lo, hi, a0);
+                if (s + 1 < s1) a1 = Slot(ref vals, ref offs, s + 1, lo, hi, a1);
+                if (s + 2 < s1) a2 = Slot(ref vals, ref offs, s + 2, lo, hi, a2);
             }
+            var acc = (a0 + a1) + (a2 + a3);
             int row = g * RowGroup;
             if (row + RowGroup <= Rows) acc.StoreUnsafe(ref y[row]);
             else { acc.StoreUnsafe(ref MemoryMarshal.GetReference(part)); part[..(Rows - row)].CopyTo(y[row..Rows]); }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Slot(ref float vals, ref byte offs, int s, Vector512<float> lo, Vector512<float> hi, Vector512<float> acc)
+    {
+        nuint o = (nuint)s * RowGroup;
+        var idx = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref offs, o));
+        return Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref vals, o), Avx512F.PermuteVar16x32x2(lo, idx, hi), acc);
     }
 }

@@ -79,6 +79,7 @@ internal sealed class GramAccumulator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Syrk(int b)
     {
         int strips = _strips;

@@ -62,7 +62,8 @@ public sealed class EchoStateNetwork : IReservoir
     private readonly float[] _win;     // N × inputs
     private readonly float[] _bias;    // N
     private readonly float[] _wfb;     // N × feedback
-    private readonly float[] _x, _x2, _pre;
+    private readonly float[] _x, _x2, _pre, _inTerm;
+    private readonly bool _hasBias;
     private readonly float _leak;
 
     /// <summary>Parameters.</summary>
@@ -111,7 +112,8 @@ public sealed class EchoStateNetwork : IReservoir
         if (p.BiasScaling > 0) { var rb = new RandomStream(seed, "esn-bias"); rb.FillUniform(_bias, (float)-p.BiasScaling, (float)p.BiasScaling); }
         _wfb = new float[n * p.FeedbackSize];
         if (p.FeedbackSize > 0) { var rf = new RandomStream(seed, "esn-wfb"); rf.FillUniform(_wfb, (float)-p.FeedbackScaling, (float)p.FeedbackScaling); }
-        _x = new float[n]; _x2 = new float[n]; _pre = new float[n];
+        _x = new float[n]; _x2 = new float[n]; _pre = new float[n]; _inTerm = new float[n];
+        _hasBias = Array.Exists(_bias, v => v != 0f);
         _leak = (float)p.LeakRate;
     }
 
@@ -141,8 +143,15 @@ public sealed class EchoStateNetwork : IReservoir
         else W.MultiplyRows(x, _pre, r0, r1);
         int d = InputSize, f = fb.Length;
         var pre = _pre.AsSpan(r0, r1 - r0);
-        TensorPrimitives.Add(pre, _bias.AsSpan(r0, r1 - r0), pre);
-        for (int i = r0; i < r1; i++)
+        if (_hasBias) TensorPrimitives.Add(pre, _bias.AsSpan(r0, r1 - r0), pre);
+        if (d == 1 && f == 0)
+        {
+            // One input, no feedback: the same two roundings as the loop below (product, then sum), vectorised.
+            var t = _inTerm.AsSpan(r0, r1 - r0);
+            TensorPrimitives.Multiply(_win.AsSpan(r0, r1 - r0), u[0], t);
+            TensorPrimitives.Add(pre, t, pre);
+        }
+        else for (int i = r0; i < r1; i++)
         {
             float s = 0f;
             int o = i * d;
@@ -165,6 +174,7 @@ public sealed class EchoStateNetwork : IReservoir
     /// Drives the network for <paramref name="steps"/> steps; <paramref name="teacher"/> (steps × feedback)
     /// holds the output fed back at each step (teacher forcing: the target of the previous step).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<float> inputs, int steps, Span<float> states, ReadOnlySpan<float> teacher, OpCounters? counters = null)
     {
         int n = StateSize, d = InputSize, f = Parameters.FeedbackSize;

@@ -52,7 +52,11 @@ public static class ReservoirBenchmarks
         if (steps <= 100) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must exceed the 100 warm-up steps");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be ≥ 1");
         if (testSteps < 1) throw new ArgumentOutOfRangeException(nameof(testSteps), testSteps, "test steps must be ≥ 1");
-        if (warmUp) Esn(units, steps, threads, testSteps, seed, method, warmUp: false);
+        if (warmUp)
+        {
+            Esn(units, steps, threads, testSteps, seed, method, warmUp: false);
+            GC.Collect(); GC.WaitForPendingFinalizers();   // the warm-up's arrays must not be collected inside the timed run
+        }
         const int washout = 200, warmup = 100;
         var g = Narma10.Generate(washout + steps + testSteps + 1, 1234);
         var u = new float[steps + testSteps]; var y = new float[steps + testSteps];

@@ -40,12 +40,61 @@ devices() {
 }
 
 esn() {
-  # bench_esn.py (NumPy, OpenMP OpenBLAS, 2 threads) against `neuromorph bench esn`: 1,000 units, 10,000 steps.
+  # bench_esn.py — ReservoirPy 0.4.2 (source checkout: RESERVOIRPY=dir holding the reservoirpy package,
+  # default ../reservoirpy; skipped if absent) and plain NumPy, both on OpenMP OpenBLAS — against
+  # `neuromorph bench esn`, each on 1 and 2 threads: 1,000 units, 10,000 training steps, ridge readout.
+  # Repetitions alternate all six; a summary of the medians (same thread counts compared) is printed.
+  local rpy="${RESERVOIRPY:-$here/../reservoirpy}"
+  local blas=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2)
   for r in $(seq 1 "$reps"); do
+    ./neuromorph bench esn --units 1000 --steps 10000 --threads 1 --json "$out/esn1-neuromorph-$r.json" > /dev/null
     ./neuromorph bench esn --units 1000 --steps 10000 --threads 2 --json "$out/esn-neuromorph-$r.json" > /dev/null
-    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
-      "$py" "$base/bench_esn.py" --impl numpy --threads 2 --runs 1 --no-wait 2>/dev/null | tail -n 1 > "$out/esn-numpy-$r.json"
+    for t in 1 2; do
+      local tag; tag=$([ "$t" = 1 ] && echo esn1 || echo esn)
+      "${blas[@]}" "$py" "$base/bench_esn.py" --impl numpy --threads "$t" --runs 1 --no-wait 2>/dev/null | tail -n 1 > "$out/$tag-numpy-$r.json"
+      if [ -d "$rpy/reservoirpy" ]; then
+        "${blas[@]}" PYTHONPATH="$rpy" "$py" "$base/bench_esn.py" --impl rpy --threads "$t" --runs 1 --no-wait 2>/dev/null | tail -n 1 > "$out/$tag-rpy-$r.json"
+      fi
+    done
+    uptime >> "$out/esn-load.txt"
   done
+  "$py" - "$out" <<'PY'
+import glob, json, os, statistics, sys
+out = sys.argv[1]
+def med(pattern, key):
+    v = []
+    for f in glob.glob(os.path.join(out, pattern)):
+        text = open(f).read().strip()
+        d = None
+        for candidate in (text, text.splitlines()[-1] if text else ""):
+            try:
+                d = json.loads(candidate); break
+            except ValueError:
+                pass
+        if d is None:
+            continue
+        v.append(d["figures"][key] if "figures" in d else d[key])
+    return (statistics.median(v), len(v)) if v else (None, 0)
+rows = {"neuromorph 1 thread": ("esn1-neuromorph-*.json", "harvest_seconds", "fit_seconds"),
+        "neuromorph 2 threads": ("esn-neuromorph-*.json", "harvest_seconds", "fit_seconds"),
+        "NumPy (OpenBLAS, 1 thread)": ("esn1-numpy-*.json", "median_harvest_s", "median_fit_s"),
+        "NumPy (OpenBLAS, 2 threads)": ("esn-numpy-*.json", "median_harvest_s", "median_fit_s"),
+        "ReservoirPy (OpenBLAS, 1 thread)": ("esn1-rpy-*.json", None, "median_fit_s"),
+        "ReservoirPy (OpenBLAS, 2 threads)": ("esn-rpy-*.json", None, "median_fit_s")}
+fits = {}
+print("ESN fit (harvest + ridge), medians:")
+for name, (pat, hk, fk) in rows.items():
+    f, n = med(pat, fk)
+    h = med(pat, hk)[0] if hk else None
+    if f is None:
+        continue
+    fits[name] = f
+    print(f"  {name:36s} fit {f:.3f} s" + (f"  harvest {h:.3f} s" if h is not None else "") + f"  (n={n})")
+for t, ours in ((1, "neuromorph 1 thread"), (2, "neuromorph 2 threads")):
+    for ref in (f"NumPy (OpenBLAS, {t} thread{'s' if t > 1 else ''})", f"ReservoirPy (OpenBLAS, {t} thread{'s' if t > 1 else ''})"):
+        if ours in fits and ref in fits:
+            print(f"  {ref} / {ours}: {fits[ref] / fits[ours]:.2f}x")
+PY
 }
 
 mlp() {

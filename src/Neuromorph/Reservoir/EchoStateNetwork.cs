@@ -62,13 +62,15 @@ public sealed class EchoStateNetwork : IReservoir
     private readonly float[] _win;     // N × inputs
     private readonly float[] _bias;    // N
     private readonly float[] _wfb;     // N × feedback
-    private readonly float[] _x, _x2, _pre;
+    private readonly float[] _x, _x2, _pre, _inTerm;
+    private readonly bool _hasBias;
     private readonly float _leak;
 
     /// <summary>Parameters.</summary>
     public EsnParameters Parameters { get; }
-    /// <summary>Recurrent weights (already scaled to the target spectral radius).</summary>
+    /// <summary>Recurrent weights (already scaled to the target spectral radius; the state update reads a copy taken at construction).</summary>
     public CsrMatrix W { get; }
+    private readonly SlicedEllMatrix? _ell;   // the same W for the AVX-512 product, when the machine has it
     /// <summary>The spectral radius of the raw random matrix, before rescaling, and how it was computed.</summary>
     public SpectralRadiusResult RawSpectralRadius { get; }
     /// <summary>Worker threads used by <c>Run</c>.</summary>
@@ -97,6 +99,7 @@ public sealed class EchoStateNetwork : IReservoir
         if (RawSpectralRadius.Radius <= 0)
             throw new InvalidOperationException($"the random recurrent matrix is nilpotent (ρ = 0) at density {p.Density}; raise the density");
         W.Scale((float)(p.SpectralRadius / RawSpectralRadius.Radius));
+        if (SlicedEllMatrix.IsSupported) _ell = new SlicedEllMatrix(W);
         _win = new float[n * inputs];
         var rIn = new RandomStream(seed, "esn-win");
         for (int i = 0; i < _win.Length; i++)
@@ -109,7 +112,8 @@ public sealed class EchoStateNetwork : IReservoir
         if (p.BiasScaling > 0) { var rb = new RandomStream(seed, "esn-bias"); rb.FillUniform(_bias, (float)-p.BiasScaling, (float)p.BiasScaling); }
         _wfb = new float[n * p.FeedbackSize];
         if (p.FeedbackSize > 0) { var rf = new RandomStream(seed, "esn-wfb"); rf.FillUniform(_wfb, (float)-p.FeedbackScaling, (float)p.FeedbackScaling); }
-        _x = new float[n]; _x2 = new float[n]; _pre = new float[n];
+        _x = new float[n]; _x2 = new float[n]; _pre = new float[n]; _inTerm = new float[n];
+        _hasBias = Array.Exists(_bias, v => v != 0f);
         _leak = (float)p.LeakRate;
     }
 
@@ -132,13 +136,22 @@ public sealed class EchoStateNetwork : IReservoir
         _x2.AsSpan().CopyTo(_x);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void StepRows(float[] x, float[] xNew, ReadOnlySpan<float> u, ReadOnlySpan<float> fb, int r0, int r1)
     {
-        W.MultiplyRows(x, _pre, r0, r1);
+        if (_ell != null) _ell.MultiplyRows(x, _pre, r0, r1);
+        else W.MultiplyRows(x, _pre, r0, r1);
         int d = InputSize, f = fb.Length;
         var pre = _pre.AsSpan(r0, r1 - r0);
-        TensorPrimitives.Add(pre, _bias.AsSpan(r0, r1 - r0), pre);
-        for (int i = r0; i < r1; i++)
+        if (_hasBias) TensorPrimitives.Add(pre, _bias.AsSpan(r0, r1 - r0), pre);
+        if (d == 1 && f == 0)
+        {
+            // One input, no feedback: the same two roundings as the loop below (product, then sum), vectorised.
+            var t = _inTerm.AsSpan(r0, r1 - r0);
+            TensorPrimitives.Multiply(_win.AsSpan(r0, r1 - r0), u[0], t);
+            TensorPrimitives.Add(pre, t, pre);
+        }
+        else for (int i = r0; i < r1; i++)
         {
             float s = 0f;
             int o = i * d;
@@ -161,6 +174,7 @@ public sealed class EchoStateNetwork : IReservoir
     /// Drives the network for <paramref name="steps"/> steps; <paramref name="teacher"/> (steps × feedback)
     /// holds the output fed back at each step (teacher forcing: the target of the previous step).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<float> inputs, int steps, Span<float> states, ReadOnlySpan<float> teacher, OpCounters? counters = null)
     {
         int n = StateSize, d = InputSize, f = Parameters.FeedbackSize;
@@ -197,7 +211,9 @@ public sealed class EchoStateNetwork : IReservoir
             int inLen = inputs.Length, stLen = states.Length, teLen = teacher.Length;
             void Worker(int w)
             {
-                int r0 = (int)((long)n * w / threads), r1 = (int)((long)n * (w + 1) / threads);
+                // Row blocks on whole groups of the sliced product (16 rows), so every row sums in the same order.
+                int groups = (n + 15) / 16;
+                int r0 = (int)((long)groups * w / threads) * 16, r1 = Math.Min(n, (int)((long)groups * (w + 1) / threads) * 16);
                 var ins = new ReadOnlySpan<float>((float*)ain, inLen);
                 var sts = new Span<float>((float*)ast, stLen);
                 var tes = new ReadOnlySpan<float>((float*)ate, teLen);

@@ -20,9 +20,17 @@ public sealed record StnoReservoirParameters
     /// Delayed-feedback gain κ, A per unit amplitude: the amplitude read one delay τ = (N + offset)·θ
     /// earlier is fed back as current κ·(a(t − τ) − a₀), a₀ the free-running amplitude at I_dc
     /// (delayed-feedback STNO, Riou et al. 2019, Phys. Rev. Applied 12, 024049). 0 = no feedback loop,
-    /// memory only from the amplitude relaxation (Torrejon 2017).
+    /// memory only from the amplitude relaxation (Torrejon 2017). Keep κ·a₀ ≤ I_dc − I_th (see
+    /// <see cref="OffStateCurrent"/>): beyond it a dead oscillator (a = 0) feeds back a sub-threshold
+    /// current and the loop latches off — without thermal noise for good, since p = 0 is invariant.
     /// </summary>
     public double FeedbackGain { get; init; }
+
+    /// <summary>
+    /// Mean current I_dc − κ·a₀ that the loop delivers when the delayed amplitude has collapsed to 0
+    /// (A). Below the threshold I_th the off state a = 0 is self-sustaining (latched loop).
+    /// </summary>
+    public double OffStateCurrent => BiasCurrent - FeedbackGain * Math.Sqrt(Oscillator.SteadyPower(BiasCurrent));
 
     /// <summary>Throws naming the first invalid field.</summary>
     public void Validate()
@@ -136,6 +144,8 @@ public sealed class StnoReservoir : IReservoir
     public string Describe()
     {
         var o = Parameters.Oscillator;
-        return $"STNO reservoir (Torrejon 2017) on the Slavin–Tiberkevich oscillator: f₀ = {o.Omega0 / (2 * Math.PI) / 1e6:G4} MHz, I_th = {o.ThresholdCurrent * 1e3:G3} mA, I_dc = {Parameters.BiasCurrent * 1e3:G3} mA, ΔI = {Parameters.CurrentScaling * Multiplexing.InputScaling * 1e3:G3} mA, amplitude relaxation 1/Γ_p = {1e9 / o.PowerRelaxationRate(Parameters.BiasCurrent):G3} ns, k_BT/E₀ = {o.ThermalRatio:G3}, {StateSize} virtual nodes, θ = {Multiplexing.Theta * 1e9:G3} ns, redundancy {Parameters.Redundancy}, delayed feedback κ = {Parameters.FeedbackGain * 1e3:G3} mA over τ = {(StateSize + Multiplexing.DelayOffset) * Multiplexing.Theta * 1e9:G4} ns";
+        return $"STNO reservoir (Torrejon 2017) on the Slavin–Tiberkevich oscillator: f₀ = {o.Omega0 / (2 * Math.PI) / 1e6:G4} MHz, I_th = {o.ThresholdCurrent * 1e3:G3} mA, I_dc = {Parameters.BiasCurrent * 1e3:G3} mA, ΔI = {Parameters.CurrentScaling * Multiplexing.InputScaling * 1e3:G3} mA, amplitude relaxation 1/Γ_p = {1e9 / o.PowerRelaxationRate(Parameters.BiasCurrent):G3} ns, k_BT/E₀ = {o.ThermalRatio:G3}, {StateSize} virtual nodes, θ = {Multiplexing.Theta * 1e9:G3} ns, redundancy {Parameters.Redundancy}, delayed feedback κ = {Parameters.FeedbackGain * 1e3:G3} mA over τ = {(StateSize + Multiplexing.DelayOffset) * Multiplexing.Theta * 1e9:G4} ns"
+            + (Parameters.FeedbackGain != 0 && Parameters.OffStateCurrent < o.ThresholdCurrent
+                ? $" (I_dc − κa₀ = {Parameters.OffStateCurrent * 1e3:G3} mA < I_th: the loop can latch off)" : "");
     }
 }

@@ -71,7 +71,7 @@ public class QuerliozTests
     public void MtjCurrentGivesTheRequestedSwitchingProbability()
     {
         var m = MtjPresets.Vincent2015;
-        double i = MemristorStdpExperiment.MtjCurrent(m, 0.1, 10e-9);
+        double i = StdpSubstrate.MtjCurrent(m, 0.1, 10e-9);
         Assert.Equal(0.1, m.SwitchingProbability(i, 10e-9), 1e-9);
     }
 }

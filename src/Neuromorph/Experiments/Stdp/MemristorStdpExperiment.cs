@@ -32,7 +32,7 @@ public sealed class MemristorStdpExperiment : IExperiment
     private readonly StdpSubstrate _sub;
     private readonly double _d2d, _c2c;
     private readonly int _trainImages, _epochs, _labelImages, _testImages, _fields;
-    private readonly double[] _sweepD2d, _sweepC2c;
+    private readonly DispersionSweep _sweep;
 
     private MemristorStdpExperiment(ConfigSection root)
     {
@@ -49,7 +49,9 @@ public sealed class MemristorStdpExperiment : IExperiment
             MaxRate = net.GetQuantity("max_rate", Units.Dimension.Frequency, d.MaxRate, 0, 1e4, minExclusive: true),
             PresentationTime = net.GetQuantity("presentation", Units.Dimension.Time, d.PresentationTime, 1e-3, 10),
             TauLeak = net.GetQuantity("tau_leak", Units.Dimension.Time, d.TauLeak, 1e-4, 100),
-            Threshold = net.GetDouble("threshold", 20, 1e-3, 1e6),
+            Threshold = net.GetDouble("threshold", d.Threshold, 1e-3, 1e6),
+            InitialWeight = net.GetDouble("initial_weight", d.InitialWeight, 0, 1),
+            InitialWeightSpread = net.GetDouble("initial_weight_spread", d.InitialWeightSpread, 0, 10),
             InhibitTime = net.GetQuantity("inhibit", Units.Dimension.Time, d.InhibitTime, 0, 10),
             RefractoryTime = net.GetQuantity("refractory", Units.Dimension.Time, d.RefractoryTime, 0, 10),
             LtpWindow = net.GetQuantity("ltp_window", Units.Dimension.Time, d.LtpWindow, 1e-5, 10),
@@ -66,11 +68,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         _epochs = tr.GetInt("epochs", 1, 1, 100);
         _labelImages = root.Section("labelling").GetInt("images", 0, 0, Mnist.TrainCount);
         _testImages = root.Section("evaluation").GetInt("test_images", Mnist.TestCount, 1, Mnist.TestCount);
-        var sw = root.Section("sweep");
-        _sweepD2d = sw.GetDoubleList("d2d", [], 0, 10);
-        _sweepC2c = sw.GetDoubleList("c2c", [], 0, 10);
-        if ((_sweepD2d.Length > 0 || _sweepC2c.Length > 0) && _sub.Kind != "querlioz-memristor")
-            sw.Error("d2d", "a variability sweep needs substrate.kind: querlioz-memristor");
+        _sweep = new DispersionSweep(root.Section("sweep"), _sub);
         _fields = root.Section("report").GetInt("receptive_fields", 100, 0, 10_000);
         try { _p.Validate(); } catch (ArgumentException e) { net.Error("neurons", e.Message); }
     }
@@ -134,49 +132,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         ctx.Summary.Add($"Test accuracy {100 * main.Accuracy:F2} % on {_testImages} MNIST test images: Querlioz 2013 network, {_p.Neurons} neurons, substrate {_sub.Describe(_d2d, _c2c)}.");
 
         // Variability sweep (each point a full train–label–test run), checkpointed point by point.
-        var done = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (ctx.Resuming && ctx.Checkpoints.TryLoad("sweep", out var cp))
-        {
-            var keys = cp.GetString("keys").Split('|', StringSplitOptions.RemoveEmptyEntries);
-            var vals = cp.GetDoubles("values");
-            for (int i = 0; i < keys.Length; i++) done[keys[i]] = vals[i];
-        }
-        double Point(string key, double d2d, double c2c)
-        {
-            if (done.TryGetValue(key, out var a)) { ctx.Log($"  {key}: {100 * a:F2} % (from checkpoint)"); return a; }
-            var r = RunPoint(ctx, train, test, d2d, c2c, key);
-            done[key] = r.Accuracy;
-            var c = new Checkpoint();
-            c.Set("keys", string.Join('|', done.Keys)); c.Set("values", done.Values.ToArray());
-            ctx.Checkpoints.Save("sweep", c);
-            return r.Accuracy;
-        }
-        string F(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
-        if (_sweepD2d.Length > 0)
-        {
-            var acc = _sweepD2d.Select(x => Point($"dispersion-{F(x)}", x, _c2c)).ToArray();
-            for (int i = 0; i < acc.Length; i++) ctx.Metric($"test_accuracy/dispersion-{F(_sweepD2d[i])}", acc[i]);
-            ctx.Figures.Add(new LineFigure
-            {
-                Name = "accuracy-vs-dispersion", Title = $"Test accuracy vs device-to-device dispersion (c2c {100 * _c2c:F0} %)",
-                XLabel = "device-to-device dispersion σ/μ (%)", YLabel = "test accuracy",
-                Series = [new Series("Querlioz memristor", [.. _sweepD2d.Select(x => 100 * x)], acc, Markers: true)],
-                Caption = "Each point: the whole network trained, labelled and tested on devices whose α±, β±, G_min, G_max are drawn with this relative spread.",
-            });
-            ctx.Tables.Add(new ReportTable("Accuracy vs dispersion", ["d2d", "c2c", "test accuracy"],
-                [.. _sweepD2d.Select((x, i) => new[] { $"{100 * x:F0} %", $"{100 * _c2c:F0} %", $"{100 * acc[i]:F2} %" })]));
-        }
-        if (_sweepC2c.Length > 0)
-        {
-            var acc = _sweepC2c.Select(x => Point($"c2c-{F(x)}", _d2d, x)).ToArray();
-            for (int i = 0; i < acc.Length; i++) ctx.Metric($"test_accuracy/c2c-{F(_sweepC2c[i])}", acc[i]);
-            ctx.Figures.Add(new LineFigure
-            {
-                Name = "accuracy-vs-c2c", Title = $"Test accuracy vs cycle-to-cycle noise (d2d {100 * _d2d:F0} %)",
-                XLabel = "cycle-to-cycle noise σ/μ (%)", YLabel = "test accuracy",
-                Series = [new Series("Querlioz memristor", [.. _sweepC2c.Select(x => 100 * x)], acc, Markers: true)],
-            });
-        }
+        _sweep.Run(ctx, _d2d, _c2c, "Querlioz network", (d2d, c2c, key) => RunPoint(ctx, train, test, d2d, c2c, key).Accuracy);
         AddFigures(ctx, main, test);
     }
 

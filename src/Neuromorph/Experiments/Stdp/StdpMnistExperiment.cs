@@ -30,6 +30,7 @@ public sealed class StdpMnistExperiment : IExperiment
     private readonly int _trainImages, _epochs, _chunk, _labelImages, _testImages, _fields;
     private readonly bool _evaluateEachEpoch;
     private readonly StdpSubstrate _sub;
+    private readonly DispersionSweep _sweep;
 
     private StdpMnistExperiment(ConfigSection root)
     {
@@ -68,6 +69,7 @@ public sealed class StdpMnistExperiment : IExperiment
         var ev = root.Section("evaluation");
         _testImages = ev.GetInt("test_images", Mnist.TestCount, 1, Mnist.TestCount);
 
+        _sweep = new DispersionSweep(root.Section("sweep"), _sub);
         _fields = root.Section("report").GetInt("receptive_fields", 400, 0, 10_000);
         try { _p.Validate(); }
         catch (ArgumentException e) { net.Error("neurons", e.Message); }
@@ -147,6 +149,22 @@ public sealed class StdpMnistExperiment : IExperiment
         ctx.Summary.Add($"Test accuracy {100 * testAcc:F2} % on {_testImages} MNIST test images with {n} excitatory neurons trained without labels on {_trainImages} images × {_epochs} epoch(s) (Diehl & Cook 2015 network, STDP + adaptive thresholds), substrate {_sub.Describe(_sub.DeviceToDevice, _sub.CycleToCycle)}.");
         ctx.Summary.Add($"Training: {1e3 * trainSeconds / ((double)_epochs * _trainImages):F2} ms wall per image; {excSpikes:F1} excitatory spikes and {counters[Op.SynapticEvent] / (double)_testImages:F0} synaptic events per inference.");
         AddFigures(ctx, net, test, assignments, predictions, epochAcc);
+
+        // Variability sweep: the same pipeline (without chunk checkpoints) for each dispersion point.
+        _sweep.Run(ctx, _sub.DeviceToDevice, _sub.CycleToCycle, $"Diehl & Cook, N = {n}", (d2d, c2c, key) =>
+        {
+            var pointNet = new DiehlCookNetwork(_p, ctx.Seed, _sub.Build(_p.Inputs * n, StdpSubstrate.Polarity.Unipolar, d2d, c2c, ctx.Seed));
+            for (int e = 0; e < _epochs; e++)
+                for (int k = 0; k < _trainImages; k++)
+                {
+                    ctx.Cancellation.ThrowIfCancellationRequested();
+                    pointNet.Train(train.Sample(k), ctx.Seed);
+                    if ((k & 63) == 0) ctx.Progress($"train {key}", (long)e * _trainImages + k, (long)_epochs * _trainImages);
+                }
+            double acc = Evaluate(ctx, pointNet, train, test, labelCount, counters: null, key).Accuracy;
+            ctx.Log($"  {key}: test accuracy {100 * acc:F2} %");
+            return acc;
+        });
     }
 
     private static void Save(RunContext ctx, DiehlCookNetwork net, int epoch, int next, long presentations, double seconds, List<double> epochAcc)

@@ -57,30 +57,25 @@ public sealed class DispersionSweep
             return acc;
         }
         static string F(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
-        if (_d2d.Length > 0)
+        double[] Axis(double[] xs, string prefix, Func<double, (double D2d, double C2c)> at, string name, string title, string xLabel, string? caption)
         {
-            var acc = _d2d.Select(x => Point($"dispersion-{F(x)}", x, c2c)).ToArray();
-            for (int i = 0; i < acc.Length; i++) ctx.Metric($"test_accuracy/dispersion-{F(_d2d[i])}", acc[i]);
+            var acc = xs.Select(x => { var (a, c) = at(x); return Point($"{prefix}-{F(x)}", a, c); }).ToArray();
+            for (int i = 0; i < acc.Length; i++) ctx.Metric($"test_accuracy/{prefix}-{F(xs[i])}", acc[i]);
             ctx.Figures.Add(new LineFigure
             {
-                Name = "accuracy-vs-dispersion", Title = $"Test accuracy vs device-to-device dispersion (c2c {100 * c2c:F0} %)",
-                XLabel = "device-to-device dispersion σ/μ (%)", YLabel = "test accuracy",
-                Series = [new Series(series, [.. _d2d.Select(x => 100 * x)], acc, Markers: true)],
-                Caption = "Each point: the whole network trained, labelled and tested on devices whose α±, β±, G_min, G_max are drawn with this relative spread.",
+                Name = name, Title = title, XLabel = xLabel, YLabel = "test accuracy",
+                Series = [new Series(series, [.. xs.Select(x => 100 * x)], acc, Markers: true)], Caption = caption,
             });
+            return acc;
+        }
+        if (_d2d.Length > 0)
+        {
+            var acc = Axis(_d2d, "dispersion", x => (x, c2c), "accuracy-vs-dispersion", $"Test accuracy vs device-to-device dispersion (c2c {100 * c2c:F0} %)",
+                "device-to-device dispersion σ/μ (%)", "Each point: the whole network trained, labelled and tested on devices whose α±, β±, G_min, G_max are drawn with this relative spread.");
             ctx.Tables.Add(new ReportTable("Accuracy vs dispersion", ["d2d", "c2c", "test accuracy"],
                 [.. _d2d.Select((x, i) => new[] { $"{100 * x:F0} %", $"{100 * c2c:F0} %", $"{100 * acc[i]:F2} %" })]));
         }
         if (_c2c.Length > 0)
-        {
-            var acc = _c2c.Select(x => Point($"c2c-{F(x)}", d2d, x)).ToArray();
-            for (int i = 0; i < acc.Length; i++) ctx.Metric($"test_accuracy/c2c-{F(_c2c[i])}", acc[i]);
-            ctx.Figures.Add(new LineFigure
-            {
-                Name = "accuracy-vs-c2c", Title = $"Test accuracy vs cycle-to-cycle noise (d2d {100 * d2d:F0} %)",
-                XLabel = "cycle-to-cycle noise σ/μ (%)", YLabel = "test accuracy",
-                Series = [new Series(series, [.. _c2c.Select(x => 100 * x)], acc, Markers: true)],
-            });
-        }
+            Axis(_c2c, "c2c", x => (d2d, x), "accuracy-vs-c2c", $"Test accuracy vs cycle-to-cycle noise (d2d {100 * d2d:F0} %)", "cycle-to-cycle noise σ/μ (%)", null);
     }
 }

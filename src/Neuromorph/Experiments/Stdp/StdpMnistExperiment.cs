@@ -16,7 +16,11 @@ namespace Neuromorph.Experiments.Stdp;
 /// after every chunk, so <c>--resume</c> continues), label neurons by their strongest class
 /// response on the training images with frozen weights and thresholds, classify the test images
 /// by the class with the highest mean spike count. Reports accuracy, receptive fields,
-/// confusion matrix, accuracy per epoch, spikes and operations per inference.
+/// confusion matrix, accuracy per epoch, spikes and operations per inference. The synapses live
+/// on the substrate of the <c>substrate</c> section (<see cref="StdpSubstrate"/>: ideal floats or
+/// a device model behind <see cref="Devices.ISynapseStore"/>, weights w ∈ [0, 1] mapped onto a
+/// device's conductance range); a <c>sweep</c> section (<see cref="DispersionSweep"/>) repeats the
+/// pipeline for each memristor dispersion.
 /// </summary>
 public sealed class StdpMnistExperiment : IExperiment
 {

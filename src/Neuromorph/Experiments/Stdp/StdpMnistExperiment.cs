@@ -2,6 +2,7 @@ using Neuromorph.Figures;
 using System.Diagnostics;
 using System.Globalization;
 using Neuromorph.Data;
+using Neuromorph.Devices;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 
@@ -15,7 +16,11 @@ namespace Neuromorph.Experiments.Stdp;
 /// after every chunk, so <c>--resume</c> continues), label neurons by their strongest class
 /// response on the training images with frozen weights and thresholds, classify the test images
 /// by the class with the highest mean spike count. Reports accuracy, receptive fields,
-/// confusion matrix, accuracy per epoch, spikes and operations per inference.
+/// confusion matrix, accuracy per epoch, spikes and operations per inference. The synapses live
+/// on the substrate of the <c>substrate</c> section (<see cref="StdpSubstrate"/>: ideal floats or
+/// a device model behind <see cref="Devices.ISynapseStore"/>, weights w ∈ [0, 1] mapped onto a
+/// device's conductance range); a <c>sweep</c> section (<see cref="DispersionSweep"/>) repeats the
+/// pipeline for each memristor dispersion.
 /// </summary>
 public sealed class StdpMnistExperiment : IExperiment
 {
@@ -28,6 +33,8 @@ public sealed class StdpMnistExperiment : IExperiment
     private readonly DiehlCookParams _p;
     private readonly int _trainImages, _epochs, _chunk, _labelImages, _testImages, _fields;
     private readonly bool _evaluateEachEpoch;
+    private readonly StdpSubstrate _sub;
+    private readonly DispersionSweep _sweep;
 
     private StdpMnistExperiment(ConfigSection root)
     {
@@ -52,8 +59,7 @@ public sealed class StdpMnistExperiment : IExperiment
             MinSpikes = net.GetInt("min_spikes", d.MinSpikes, 0, 1000),
             ExponentialEuler = net.GetString("integrator", "exponential-euler", "exponential-euler", "euler") == "exponential-euler",
         };
-        var sub = root.Section("substrate");
-        sub.GetString("kind", "ideal", "ideal");
+        _sub = new StdpSubstrate(root.Section("substrate"), "ideal", PulseTranslation.StochasticRounding);
 
         var tr = root.Section("training");
         _trainImages = tr.GetInt("images", 10_000, 1, Mnist.TrainCount);
@@ -67,6 +73,7 @@ public sealed class StdpMnistExperiment : IExperiment
         var ev = root.Section("evaluation");
         _testImages = ev.GetInt("test_images", Mnist.TestCount, 1, Mnist.TestCount);
 
+        _sweep = new DispersionSweep(root.Section("sweep"), _sub);
         _fields = root.Section("report").GetInt("receptive_fields", 400, 0, 10_000);
         try { _p.Validate(); }
         catch (ArgumentException e) { net.Error("neurons", e.Message); }
@@ -80,7 +87,9 @@ public sealed class StdpMnistExperiment : IExperiment
         int n = _p.Neurons, labelCount = _labelImages > 0 ? _labelImages : _trainImages;
         ctx.Log($"Diehl & Cook network: {n} excitatory + {n} inhibitory neurons, {_p.Inputs * n} plastic synapses; {_trainImages} training images × {_epochs} epoch(s), labelling on {labelCount}, test on {_testImages}");
 
-        var net = new DiehlCookNetwork(_p, ctx.Seed);
+        ctx.Log($"substrate: {_sub.Describe(_sub.DeviceToDevice, _sub.CycleToCycle)}");
+        var store = _sub.Build(_p.Inputs * n, StdpSubstrate.Polarity.Unipolar, _sub.DeviceToDevice, _sub.CycleToCycle, ctx.Seed);
+        var net = new DiehlCookNetwork(_p, ctx.Seed, store);
         int epoch = 0, next = 0;
         var epochAcc = new List<double>();
         long presentations = 0;
@@ -138,10 +147,28 @@ public sealed class StdpMnistExperiment : IExperiment
         ctx.Metric("spikes_per_inference", counters[Op.Spike] / (double)_testImages);
         ctx.Metric("synaptic_events_per_inference", counters[Op.SynapticEvent] / (double)_testImages);
         ctx.Metric("unlabelled_neurons", assignments.Count(a => a < 0));
+        if (StdpSubstrate.Devices(net.Store) is { } ds)
+            ctx.Metric("programming_pulses_per_training_image", ds.Counters[Op.ProgrammingPulse] / ((double)_epochs * _trainImages));
         for (int e = 0; e < epochAcc.Count; e++) ctx.Metric($"test_accuracy/epoch-{e + 1}", epochAcc[e]);
-        ctx.Summary.Add($"Test accuracy {100 * testAcc:F2} % on {_testImages} MNIST test images with {n} excitatory neurons trained without labels on {_trainImages} images × {_epochs} epoch(s) (Diehl & Cook 2015 network, STDP + adaptive thresholds).");
+        ctx.Summary.Add($"Test accuracy {100 * testAcc:F2} % on {_testImages} MNIST test images with {n} excitatory neurons trained without labels on {_trainImages} images × {_epochs} epoch(s) (Diehl & Cook 2015 network, STDP + adaptive thresholds), substrate {_sub.Describe(_sub.DeviceToDevice, _sub.CycleToCycle)}.");
         ctx.Summary.Add($"Training: {1e3 * trainSeconds / ((double)_epochs * _trainImages):F2} ms wall per image; {excSpikes:F1} excitatory spikes and {counters[Op.SynapticEvent] / (double)_testImages:F0} synaptic events per inference.");
         AddFigures(ctx, net, test, assignments, predictions, epochAcc);
+
+        // Variability sweep: the same pipeline (without chunk checkpoints) for each dispersion point.
+        _sweep.Run(ctx, _sub.DeviceToDevice, _sub.CycleToCycle, $"Diehl & Cook, N = {n}", (d2d, c2c, key) =>
+        {
+            var pointNet = new DiehlCookNetwork(_p, ctx.Seed, _sub.Build(_p.Inputs * n, StdpSubstrate.Polarity.Unipolar, d2d, c2c, ctx.Seed));
+            for (int e = 0; e < _epochs; e++)
+                for (int k = 0; k < _trainImages; k++)
+                {
+                    ctx.Cancellation.ThrowIfCancellationRequested();
+                    pointNet.Train(train.Sample(k), ctx.Seed);
+                    if ((k & 63) == 0) ctx.Progress($"train {key}", (long)e * _trainImages + k, (long)_epochs * _trainImages);
+                }
+            double acc = Evaluate(ctx, pointNet, train, test, labelCount, counters: null, key).Accuracy;
+            ctx.Log($"  {key}: test accuracy {100 * acc:F2} %");
+            return acc;
+        });
     }
 
     private static void Save(RunContext ctx, DiehlCookNetwork net, int epoch, int next, long presentations, double seconds, List<double> epochAcc)

@@ -27,11 +27,14 @@ public readonly record struct QuerliozMemristorParams(
     double DeviceToDevice = 0, double CycleToCycle = 0, double? BoundsDeviceToDevice = null)
 {
     /// <summary>
-    /// Representative nominal device in the form of Querlioz 2013 eq. (1): G from 1 to 10 µS,
-    /// β± = 3 (steps shrink twentyfold across the range), α± = 2 % of the range, so a
-    /// mid-range pulse moves about 0.45 % of the range. Variability is added per experiment.
+    /// Nominal device of the authors' simulator model of this network (N2D2, CEA LIST,
+    /// models/mnist-stdp.ini, Spike_Analog synapse, update law of FcCell_Spike_Analog — eq. (1)):
+    /// weights from 10⁻⁴ to 1 of G_max, α⁺ = 0.0017 with β⁺ = 3 ("WeightIncrementDamping = −3"),
+    /// α⁻ = 0.0007 with β⁻ = 0 (constant depression step), here with G_max = 10 µS, G_min = 1 nS.
+    /// A step near G_min is 0.17 % of the range, so a synapse integrates hundreds of pulses.
+    /// Variability is added per experiment.
     /// </summary>
-    public static QuerliozMemristorParams Nominal => new(1e-6, 10e-6, 0.02 * 9e-6, 0.02 * 9e-6, 3, 3);
+    public static QuerliozMemristorParams Nominal => new(1e-9, 10e-6, 0.0017 * 10e-6, 0.0007 * 10e-6, 3, 0);
 
     /// <summary>Throws naming the parameter when a value is invalid.</summary>
     public void Validate()

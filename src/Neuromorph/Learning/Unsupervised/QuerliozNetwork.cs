@@ -9,8 +9,13 @@ namespace Neuromorph.Learning.Unsupervised;
 /// for times and rates; potentials in units of the maximal synaptic weight. The structure and rule
 /// are the paper's: rate-coded inputs, leaky integrate-and-fire outputs with winner-take-all
 /// lateral inhibition, a simplified STDP applied as one programming pulse per synapse, homeostatic
-/// thresholds. Numerical values are representative settings of that structure chosen for this
-/// implementation (documented in docs/stdp.md), not values copied from the paper.
+/// thresholds. Defaults are the values of the authors' own simulator model of this network
+/// (N2D2, CEA LIST: models/mnist-stdp.ini and mnist-stdp-ijcnn.ini, "Querlioz IJCNN 2011 model",
+/// with the Spike_Analog neuron of FcCell_Spike_Analog): threshold 50 (weights in [10⁻⁴, 1]),
+/// τ_leak 100, T_LTP 50, T_refrac 10 and a lateral inhibition that only resets the potentials
+/// (InhibitRefractory ≈ 10⁻⁵ τ_leak), in time units scaled so that the brightest pixel fires every
+/// 45 (22 Hz for τ_leak = 100 ms). The homeostasis rate and period are this implementation's
+/// choice (the model file runs without homeostasis); see docs/stdp.md.
 /// </summary>
 public sealed record QuerliozParams
 {
@@ -22,16 +27,20 @@ public sealed record QuerliozParams
     public double PresentationTime { get; init; } = 0.35;
     /// <summary>Membrane leak time constant τ_leak (s): u ← u·exp(−Δt/τ_leak) between input events.</summary>
     public double TauLeak { get; init; } = 0.1;
-    /// <summary>Initial firing threshold (sum-of-weights units).</summary>
-    public double Threshold { get; init; } = 20;
+    /// <summary>Initial firing threshold (sum-of-weights units; N2D2 model: 50).</summary>
+    public double Threshold { get; init; } = 50;
     /// <summary>Lowest threshold homeostasis may reach.</summary>
     public double MinThreshold { get; init; } = 5;
-    /// <summary>After a spike, every other neuron ignores input for T_inhibit (s) and all potentials are reset.</summary>
-    public double InhibitTime { get; init; } = 0.01;
-    /// <summary>Refractory period of the neuron that spiked (s).</summary>
-    public double RefractoryTime { get; init; } = 0.02;
-    /// <summary>LTP window T_LTP (s): at a post spike, inputs that spiked within it are potentiated, all others depressed.</summary>
-    public double LtpWindow { get; init; } = 0.045;
+    /// <summary>After a spike, every other neuron ignores input for T_inhibit (s) and all potentials are reset (N2D2 model: reset only, T_inhibit ≈ 0).</summary>
+    public double InhibitTime { get; init; } = 0;
+    /// <summary>Refractory period of the neuron that spiked (s; N2D2 model: τ_leak/10).</summary>
+    public double RefractoryTime { get; init; } = 0.01;
+    /// <summary>LTP window T_LTP (s): at a post spike, inputs that spiked within it are potentiated, all others depressed (N2D2 model: τ_leak/2).</summary>
+    public double LtpWindow { get; init; } = 0.05;
+    /// <summary>Initial effective weights (G − G_min)/(G_max − G_min) = this·(1 + <see cref="InitialWeightSpread"/>·z), clipped to [0, 1] (N2D2 model: 0.67 ± 20 %).</summary>
+    public double InitialWeight { get; init; } = 0.67;
+    /// <summary>Relative spread of the initial weights.</summary>
+    public double InitialWeightSpread { get; init; } = 0.2;
     /// <summary>Homeostasis: every <see cref="HomeostasisPeriod"/> images θ_j += rate·(A_j − Ā) with A_j the neuron's spikes in the period and Ā their mean.</summary>
     public int HomeostasisPeriod { get; init; } = 10;
     /// <summary>Homeostasis rate (threshold units per spike of excess activity).</summary>
@@ -90,7 +99,7 @@ public sealed class QuerliozNetwork
 
     /// <summary>
     /// Creates the network on <paramref name="store"/> (null: an ideal store on [−1, 1]); initial
-    /// weights uniform in the range are programmed with <see cref="ISynapseStore.Set"/>.
+    /// effective weights <see cref="QuerliozParams.InitialWeight"/>·(1 ± spread) are programmed with <see cref="ISynapseStore.Set"/>.
     /// </summary>
     public QuerliozNetwork(QuerliozParams p, ulong seed, ISynapseStore? store = null)
     {
@@ -102,7 +111,8 @@ public sealed class QuerliozNetwork
         if (Store.Count != count) throw new ArgumentException($"store has {Store.Count} synapses; the network needs {count}", nameof(store));
         _delta = Store is DeviceSynapseStore ds ? ds.PulseWeight : (float)(2 * p.IdealStep);
         var r = new RandomStream(seed, "querlioz/weights");
-        for (int s = 0; s < count; s++) Store.Set(s, (float)r.Uniform(-1, 1));
+        for (int s = 0; s < count; s++)
+            Store.Set(s, (float)(2 * Math.Clamp(p.InitialWeight * (1 + p.InitialWeightSpread * r.NextNormal()), 0, 1) - 1));
         _u = new float[_n]; _weff = new float[count];
         _theta = new double[_n]; Array.Fill(_theta, p.Threshold);
         _until = new double[_n]; _lastInput = new double[_in];

@@ -26,7 +26,7 @@ public class QuerliozTests
         a.ApplyPulses(0, -1);
         Assert.Equal(before - p.AlphaMinus * Math.Exp(-p.BetaMinus * (p.GMax - before) / range), a.State[0], 1e-11);
         // Soft bounds: potentiation slows down as G approaches G_max and never exceeds it.
-        a.ApplyPulses(1, 2000);
+        a.ApplyPulses(1, 5000);
         Assert.True(a.State[1] <= p.GMax && a.State[1] > p.GMin + 0.9 * range);
     }
 
@@ -71,7 +71,7 @@ public class QuerliozTests
     public void MtjCurrentGivesTheRequestedSwitchingProbability()
     {
         var m = MtjPresets.Vincent2015;
-        double i = MemristorStdpExperiment.MtjCurrent(m, 0.1, 10e-9);
+        double i = StdpSubstrate.MtjCurrent(m, 0.1, 10e-9);
         Assert.Equal(0.1, m.SwitchingProbability(i, 10e-9), 1e-9);
     }
 }

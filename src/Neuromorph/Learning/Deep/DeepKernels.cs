@@ -376,7 +376,88 @@ public static class DeepKernels
         int groups = n / 16;
         int parts = work < 1L << 16 ? 1 : Math.Min(Parallelism.MaxThreads, groups);
         if (parts <= 1) { body(0, n); return; }
-        Parallel.For(0, parts, Parallelism.Options, p => body(groups * p / parts * 16, groups * (p + 1) / parts * 16));
+        Action<int> part = p => body(groups * p / parts * 16, groups * (p + 1) / parts * 16);
+        if (!Team.Run(parts, part)) Parallel.For(0, parts, Parallelism.Options, part);
+    }
+
+    /// <summary>
+    /// Persistent workers for the many short products of a training step (tens of µs each, where
+    /// a thread-pool hand-off often arrives after the calling thread has done all the work
+    /// itself). Parts are claimed in order, the caller first, so on a quiet machine the caller
+    /// takes part 0 and the spinning worker part 1 every time (each keeps its columns of the
+    /// weights in its own cache), while under load a worker that has not been scheduled does not
+    /// hold up the step: the caller takes its part over. Workers spin briefly between jobs, then
+    /// sleep on a monitor. One caller at a time; a second
+    /// concurrent caller is told to use <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> instead.
+    /// </summary>
+    private static class Team
+    {
+        private sealed class Job(Action<int> body, int parts)
+        {
+            public readonly Action<int> Body = body;
+            public readonly int Parts = parts;
+            public int Next, Done;
+            public Exception? Error;
+
+            /// <summary>Claims and runs parts until none is left (the caller takes over the parts of a worker that has not started).</summary>
+            public void Drain()
+            {
+                int p;
+                while ((p = Interlocked.Increment(ref Next) - 1) < Parts)
+                {
+                    try { Body(p); }
+                    catch (Exception e) { Error = e; }
+                    Interlocked.Increment(ref Done);
+                }
+            }
+        }
+
+        private static readonly object Gate = new(), Sleep = new();
+        private static int _workers, _sleepers;
+        private static Job? _current;
+
+        public static bool Run(int parts, Action<int> body)
+        {
+            if (!Monitor.TryEnter(Gate)) return false;
+            try
+            {
+                for (; _workers < parts - 1; _workers++)
+                {
+                    new Thread(Work) { IsBackground = true, Name = $"neuromorph-gemm-{_workers + 1}" }.Start();
+                }
+                var job = new Job(body, parts);
+                Interlocked.Exchange(ref _current, job);   // full fence: publish, then look for sleepers
+                if (Volatile.Read(ref _sleepers) > 0) lock (Sleep) Monitor.PulseAll(Sleep);
+                job.Drain();
+                var spin = new SpinWait();
+                while (Volatile.Read(ref job.Done) < parts) spin.SpinOnce(-1);
+                if (job.Error != null) throw new AggregateException(job.Error);
+                return true;
+            }
+            finally { Monitor.Exit(Gate); }
+        }
+
+        private static void Work()
+        {
+            Job? last = null;
+            while (true)
+            {
+                var spin = new SpinWait();
+                Job? job;
+                for (int i = 0; ReferenceEquals(job = Volatile.Read(ref _current), last); i++)
+                {
+                    if (i < 2000) { spin.SpinOnce(-1); continue; }
+                    lock (Sleep)
+                    {
+                        Interlocked.Increment(ref _sleepers);   // full fence: announce, then re-check
+                        if (ReferenceEquals(Volatile.Read(ref _current), last)) Monitor.Wait(Sleep);
+                        Interlocked.Decrement(ref _sleepers);
+                    }
+                }
+                last = job;
+                job?.Drain();
+            }
+        }
     }
 
     /// <summary>Row (or column) lists: entries Start[r]..Start[r+1] of Index (row of B, ascending) and Value.</summary>
@@ -541,6 +622,24 @@ public static class DeepKernels
                 }
             }
         }
+    }
+
+    /// <summary>dx ← dy where y &gt; 0, else 0: the ReLU derivative taken from the output.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int n = y.Length;
+        if (dy.Length < n || dx.Length < n) throw new ArgumentException($"ReLU backward needs {n} values in dy and dx (got {dy.Length}, {dx.Length})");
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rg = ref MemoryMarshal.GetReference(dy);
+        ref float rx = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 16; i += 16)
+            {
+                var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ry, (nuint)i), Vector512<float>.Zero);
+                Vector512.BitwiseAnd(pos, Vector512.LoadUnsafe(ref rg, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
+            }
+        for (; i < n; i++) Unsafe.Add(ref rx, i) = Unsafe.Add(ref ry, i) > 0f ? Unsafe.Add(ref rg, i) : 0f;
     }
 
     /// <summary>Adds the bias vector to every row of a (rows × cols) matrix.</summary>

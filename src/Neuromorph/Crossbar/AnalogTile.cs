@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -22,6 +23,7 @@ public sealed class AnalogTile
     private static readonly uint CompNoise = Philox.ComponentId("tile.noise");
     private static readonly uint CompTrain = Philox.ComponentId("tile.pulse-train");
     private readonly float[] _w;
+    private float[] _wT = [];                 // Wᵀ for the backward product, refreshed each backward call
     private readonly PulsedDeviceArray? _plus, _minus;
     private readonly ulong _seed;
     private readonly uint _id;
@@ -147,11 +149,17 @@ public sealed class AnalogTile
                 for (int i = 0; i < nIn; i++)
                     dst[i] = io.QuantizeInput(src[i] / a, CounterRandom.Uniform4(_seed, CompNoise ^ 0x5A5Au, _id, (call << 20) + (ulong)(b * nIn + i)).U0);
             }
-            else for (int i = 0; i < nIn; i++) dst[i] = io.QuantizeInput(src[i] / a);
+            else io.QuantizeInputs(src, a, dst);
         }
         var outp = y[..(batch * nOut)];
-        if (transposed) DeepKernels.GemmTransB(xq, _w, outp, batch, Cols, Rows);
-        else Kernels.Gemm(xq, _w, outp, batch, Rows, Cols);
+        // Zero inputs (MNIST background, ReLU zeros, quantised-away errors) cost nothing in the products.
+        if (transposed)
+        {
+            if (_wT.Length != _w.Length) _wT = new float[_w.Length];
+            DeepKernels.Transpose(_w, _wT, Rows, Cols);
+            DeepKernels.GemmSparseA(xq, _wT, outp, batch, Cols, Rows);
+        }
+        else DeepKernels.GemmSparseA(xq, _w, outp, batch, Rows, Cols);
         if (counters != null)
         {
             counters.Add(Op.Mac, (long)batch * Rows * Cols);
@@ -196,21 +204,20 @@ public sealed class AnalogTile
             var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
             uint stepLow = (uint)call, stepHigh = (uint)(call >> 32) ^ (iter << 16);
             uint baseIdx = _id * 0x10000u ^ sample * (uint)Math.Max(Rows, Cols) * 17u;
+            var vs = Vector512.Create(sigma);
+            ref float ry = ref MemoryMarshal.GetReference(yr);
             for (int j = 0; j < n; j += 16)
             {
-                DeviceRandom.Normal16(_seed, CompNoise, Vector512.Create(baseIdx + (uint)j) + lane, Vector512.Create(stepLow), stepHigh).CopyTo(_normals);
-                int m = Math.Min(16, n - j);
-                for (int k = 0; k < m; k++) yr[j + k] += sigma * _normals[k];
+                var z = DeviceRandom.Normal16(_seed, CompNoise, Vector512.Create(baseIdx + (uint)j) + lane, Vector512.Create(stepLow), stepHigh);
+                if (j + 16 <= n) Vector512.FusedMultiplyAdd(vs, z, Vector512.LoadUnsafe(ref ry, (nuint)j)).StoreUnsafe(ref ry, (nuint)j);
+                else
+                {
+                    z.CopyTo(_normals);
+                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * _normals[k];
+                }
             }
         }
-        float bound = io.OutputBound;
-        bool sat = false;
-        for (int j = 0; j < n; j++)
-        {
-            if (MathF.Abs(yr[j]) >= bound) sat = true;
-            yr[j] = io.QuantizeOutput(yr[j]);
-        }
-        return sat;
+        return io.QuantizeOutputs(yr);
     }
 
     /// <summary>

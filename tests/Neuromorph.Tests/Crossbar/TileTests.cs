@@ -231,4 +231,25 @@ public class TileTests
         var acc = net.Evaluate(test).Accuracy;
         Assert.True(acc > 0.9, $"test accuracy {acc:P2}");
     }
+
+    [Fact]
+    public void VectorConvertersEqualTheScalarConverters()
+    {
+        var io = new IoParams { InputBits = 7, OutputBits = 9, OutputBound = 3f };
+        var r = new RandomStream(5, "converters");
+        var x = new float[37]; r.FillNormal(x, 0, 2);
+        var q = new float[37];
+        io.QuantizeInputs(x, 1.7f, q);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(io.QuantizeInput(x[i] / 1.7f), q[i]);
+
+        var y = new float[41]; r.FillNormal(y, 0, 1);           // below the bound: no saturation
+        var expect = y.Select(io.QuantizeOutput).ToArray();
+        Assert.False(io.QuantizeOutputs(y));
+        Assert.Equal(expect, y);
+        y[3] = 3.5f;                                            // in the vector part
+        Assert.True(io.QuantizeOutputs(y));
+        Assert.Equal(3f, y[3]);
+        var tail = new float[41]; tail[40] = -3f;               // exactly at the bound, in the scalar tail
+        Assert.True(io.QuantizeOutputs(tail));
+    }
 }

@@ -66,6 +66,33 @@ public class TileTests
     }
 
     [Fact]
+    public void TiledPulsedUpdateDoesNotDependOnThreadCount()
+    {
+        int nin = 12, nout = 7, batch = 4;
+        var x = Random(batch * nin, 8); var d = Random(batch * nout, 9, 0.05f);
+        var cfg = new AnalogConfig { Device = PulsedPresets.GokmenVlasov2016, TileRows = 5, TileCols = 3 };
+        int saved = Parallelism.MaxThreads;
+        var result = new List<(float[] W, long Pulses)>();
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.MaxThreads = threads;
+                var m = new AnalogMatrix(nin, nout, cfg, 3) { Counters = new OpCounters() };
+                var opt = new SgdMomentum(0.5f, 0f);
+                for (int step = 0; step < 5; step++) m.Update(x, d, batch, opt);
+                var w = new float[nin * nout];
+                m.ReadWeights(w);
+                result.Add((w, m.Counters[Op.ProgrammingPulse]));
+            }
+        }
+        finally { Parallelism.MaxThreads = saved; }
+        Assert.True(result[0].Pulses > 0);
+        Assert.Equal(result[0].Pulses, result[1].Pulses);
+        Assert.Equal(result[0].W, result[1].W);
+    }
+
+    [Fact]
     public void TiledMatrixEqualsOneBigTile()
     {
         int nin = 12, nout = 7, batch = 3;

@@ -381,6 +381,16 @@ public static class DeepKernels
     }
 
     /// <summary>
+    /// Runs part(0) … part(parts − 1), in parallel on the persistent workers when there is more than
+    /// one thread (else in order on the caller). Parts must write disjoint data.
+    /// </summary>
+    internal static void RunParts(int parts, Action<int> part)
+    {
+        if (parts <= 1 || Parallelism.MaxThreads == 1) { for (int p = 0; p < parts; p++) part(p); return; }
+        if (!Team.Run(parts, part)) Parallel.For(0, parts, Parallelism.Options, part);
+    }
+
+    /// <summary>
     /// Persistent workers for the many short products of a training step (tens of µs each, where
     /// a thread-pool hand-off often arrives after the calling thread has done all the work
     /// itself). Parts are claimed in order, the caller first, so on a quiet machine the caller

@@ -120,10 +120,31 @@ public sealed class AnalogMatrix : IWeightMatrix
     public void Update(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        for (int r = 0; r < TileRowCount; r++)
-            for (int c = 0; c < TileColCount; c++)
-                _tiles[r, c].UpdateWeights(x, Inputs, _r0[r], dy, Outputs, _c0[c], batch, optimizer.LearningRate, Counters);
+        int tiles = TileRowCount * TileColCount;
+        float lr = optimizer.LearningRate;
+        if (tiles == 1) { _tiles[0, 0].UpdateWeights(x, Inputs, 0, dy, Outputs, 0, batch, lr, Counters); return; }
+        // Tiles hold their own devices and random streams, so they update in parallel with the same
+        // result as in sequence; each counts into its own counters, added afterwards in tile order.
+        if (_tileCounts.Length != tiles) _tileCounts = [.. Enumerable.Range(0, tiles).Select(_ => new OpCounters())];
+        var counted = Counters is not null;
+        unsafe
+        {
+            fixed (float* px = x) fixed (float* pd = dy)
+            {
+                nint ix = (nint)px, id = (nint)pd;
+                int lx = x.Length, ld = dy.Length;
+                DeepKernels.RunParts(tiles, t =>
+                {
+                    int r = t / TileColCount, c = t % TileColCount;
+                    _tiles[r, c].UpdateWeights(new ReadOnlySpan<float>((float*)ix, lx), Inputs, _r0[r], new ReadOnlySpan<float>((float*)id, ld), Outputs, _c0[c], batch, lr, counted ? _tileCounts[t] : null);
+                });
+            }
+        }
+        if (counted)
+            foreach (var tc in _tileCounts) { Counters!.Add(tc); tc.Clear(); }
     }
+
+    private OpCounters[] _tileCounts = [];
 
     /// <inheritdoc/>
     public void ReadWeights(Span<float> w)

@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Neuromorph.Devices;
 using Neuromorph.Energy;
 using Neuromorph.Learning.Deep;
@@ -22,11 +24,14 @@ public sealed class AnalogTile
     private static readonly uint CompNoise = Philox.ComponentId("tile.noise");
     private static readonly uint CompTrain = Philox.ComponentId("tile.pulse-train");
     private readonly float[] _w;
+    private float[] _wT = [];                 // Wᵀ for the backward product, refreshed each backward call
     private readonly PulsedDeviceArray? _plus, _minus;
     private readonly ulong _seed;
     private readonly uint _id;
     private ulong _mvmCount;
-    private RandomStream _trainRng;
+    private ulong _trainCalls;
+    private float[] _prob = [];
+    private int[] _cand = [];
     // Scratch (grown to the batch capacity).
     private float[] _xq = [], _yBuf = [], _scale = [];
     private readonly ulong[] _rowMask, _colMask;
@@ -54,7 +59,6 @@ public sealed class AnalogTile
             if (mapping == CellMapping.Differential) _minus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 2));
             SyncWeights();
         }
-        _trainRng = new RandomStream(seed, CompTrain, id);
         _rowMask = new ulong[rows]; _colMask = new ulong[cols];
         _rowIdx = new int[rows]; _colIdx = new int[cols]; _colSlot = new int[cols];
         // Per-pulse path through the public step law when the device has no per-pulse state the
@@ -147,11 +151,17 @@ public sealed class AnalogTile
                 for (int i = 0; i < nIn; i++)
                     dst[i] = io.QuantizeInput(src[i] / a, CounterRandom.Uniform4(_seed, CompNoise ^ 0x5A5Au, _id, (call << 20) + (ulong)(b * nIn + i)).U0);
             }
-            else for (int i = 0; i < nIn; i++) dst[i] = io.QuantizeInput(src[i] / a);
+            else io.QuantizeInputs(src, a, dst);
         }
         var outp = y[..(batch * nOut)];
-        if (transposed) DeepKernels.GemmTransB(xq, _w, outp, batch, Cols, Rows);
-        else Kernels.Gemm(xq, _w, outp, batch, Rows, Cols);
+        // Zero inputs (MNIST background, ReLU zeros, quantised-away errors) cost nothing in the products.
+        if (transposed)
+        {
+            if (_wT.Length != _w.Length) _wT = new float[_w.Length];
+            DeepKernels.Transpose(_w, _wT, Rows, Cols);
+            DeepKernels.GemmSparseA(xq, _wT, outp, batch, Cols, Rows);
+        }
+        else DeepKernels.GemmSparseA(xq, _w, outp, batch, Rows, Cols);
         if (counters != null)
         {
             counters.Add(Op.Mac, (long)batch * Rows * Cols);
@@ -196,21 +206,20 @@ public sealed class AnalogTile
             var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
             uint stepLow = (uint)call, stepHigh = (uint)(call >> 32) ^ (iter << 16);
             uint baseIdx = _id * 0x10000u ^ sample * (uint)Math.Max(Rows, Cols) * 17u;
+            var vs = Vector512.Create(sigma);
+            ref float ry = ref MemoryMarshal.GetReference(yr);
             for (int j = 0; j < n; j += 16)
             {
-                DeviceRandom.Normal16(_seed, CompNoise, Vector512.Create(baseIdx + (uint)j) + lane, Vector512.Create(stepLow), stepHigh).CopyTo(_normals);
-                int m = Math.Min(16, n - j);
-                for (int k = 0; k < m; k++) yr[j + k] += sigma * _normals[k];
+                var z = DeviceRandom.Normal16(_seed, CompNoise, Vector512.Create(baseIdx + (uint)j) + lane, Vector512.Create(stepLow), stepHigh);
+                if (j + 16 <= n) Vector512.FusedMultiplyAdd(vs, z, Vector512.LoadUnsafe(ref ry, (nuint)j)).StoreUnsafe(ref ry, (nuint)j);
+                else
+                {
+                    z.CopyTo(_normals);
+                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * _normals[k];
+                }
             }
         }
-        float bound = io.OutputBound;
-        bool sat = false;
-        for (int j = 0; j < n; j++)
-        {
-            if (MathF.Abs(yr[j]) >= bound) sat = true;
-            yr[j] = io.QuantizeOutput(yr[j]);
-        }
-        return sat;
+        return io.QuantizeOutputs(yr);
     }
 
     /// <summary>
@@ -322,20 +331,63 @@ public sealed class AnalogTile
         return pulses;
     }
 
-    /// <summary>Draws a Bernoulli train (bit t set with probability min(1, scale·|v_i|)) for every nonzero line; returns the active lines.</summary>
+    /// <summary>
+    /// Draws a Bernoulli train (bit t set with probability min(1, scale·|v_i|)) for every nonzero
+    /// line; returns the active lines. Sixteen lines at a time: the non-zero lines are packed
+    /// (VCOMPRESSPS), and each pair of slots takes one counter-based Philox draw per line
+    /// (component tile.pulse-train; counter = this tile's train number and the line's place in
+    /// the packed list), so the trains are reproducible and independent of threads.
+    /// </summary>
     private int Trains(ReadOnlySpan<float> v, float scale, int bl, ulong[] mask, int[] idx)
     {
-        int count = 0;
-        for (int i = 0; i < v.Length; i++)
+        ulong call = _trainCalls++;
+        int n = v.Length, count = 0;
+        if (_prob.Length < n + 16) { _prob = new float[n + 16]; _cand = new int[n + 16]; }
+        ref float rv = ref MemoryMarshal.GetReference(v);
+        ref float rp = ref MemoryMarshal.GetArrayDataReference(_prob);
+        ref int rc = ref MemoryMarshal.GetArrayDataReference(_cand);
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var vscale = Vector512.Create(scale);
+        int i = 0, k = 0;
+        if (Avx512F.IsSupported)
+            for (; i <= n - 16; i += 16)
+            {
+                var p = Vector512.Min(Vector512<float>.One, vscale * Vector512.Abs(Vector512.LoadUnsafe(ref rv, (nuint)i)));
+                var on = Vector512.GreaterThan(p, Vector512<float>.Zero);
+                Avx512F.Compress(Vector512<float>.Zero, on, p).StoreUnsafe(ref rp, (nuint)k);
+                Avx512F.Compress(Vector512<int>.Zero, on.AsInt32(), lane + Vector512.Create(i)).StoreUnsafe(ref rc, (nuint)k);
+                k += System.Numerics.BitOperations.PopCount(on.ExtractMostSignificantBits());
+            }
+        for (; i < n; i++)
         {
             float p = MathF.Min(1f, scale * MathF.Abs(v[i]));
-            if (p <= 0f) continue;
-            ulong m = 0;
-            if (p >= 1f) m = bl == 64 ? ulong.MaxValue : (1ul << bl) - 1;
-            else for (int t = 0; t < bl; t++) if (_trainRng.NextFloat() < p) m |= 1ul << t;
-            if (m == 0) continue;
-            mask[i] = m;
-            idx[count++] = i;
+            if (p > 0f) { _prob[k] = p; _cand[k] = i; k++; }
+        }
+        var ulane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        for (int c0 = 0; c0 < k; c0 += 16)
+        {
+            var p = Vector512.LoadUnsafe(ref rp, (nuint)c0);
+            var index = ulane + Vector512.Create((uint)c0);
+            Vector512<ulong> lo = default, hi = default;   // trains of lanes 0–7 and 8–15
+            for (int t = 0; t < bl; t += 2)
+            {
+                var (u0, u1) = DeviceRandom.Uniform16(_seed, CompTrain, index, Vector512.Create((uint)call), (uint)(call >> 32) ^ ((uint)t << 24) ^ _id);
+                var (l0, h0) = Vector512.Widen(Vector512.LessThan(u0, p).AsUInt32() & Vector512<uint>.One);
+                lo |= l0 << t; hi |= h0 << t;
+                if (t + 1 < bl)
+                {
+                    var (l1, h1) = Vector512.Widen(Vector512.LessThan(u1, p).AsUInt32() & Vector512<uint>.One);
+                    lo |= l1 << (t + 1); hi |= h1 << (t + 1);
+                }
+            }
+            int m = Math.Min(16, k - c0);
+            for (int l = 0; l < m; l++)
+            {
+                ulong bits = l < 8 ? lo.GetElement(l) : hi.GetElement(l - 8);
+                if (bits == 0) continue;
+                int line = _cand[c0 + l];
+                mask[line] = bits; idx[count++] = line;
+            }
         }
         return count;
     }

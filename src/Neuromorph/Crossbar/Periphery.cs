@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace Neuromorph.Crossbar;
 
 /// <summary>How inputs are scaled into the DAC range before an analog MVM (aihwkit NoiseManagementType).</summary>
@@ -96,6 +98,52 @@ public sealed record IoParams
         y = Math.Clamp(y, -b, b);
         float s = OutputStep;
         return s == 0f ? y : MathF.Round(y / s) * s;
+    }
+
+    /// <summary>DAC of a whole input vector with nearest rounding: dst_i = <see cref="QuantizeInput"/>(src_i / a), vectorised (same values as the scalar form).</summary>
+    public void QuantizeInputs(ReadOnlySpan<float> src, float a, Span<float> dst)
+    {
+        int n = src.Length, i = 0;
+        float b = InputBound, s = InputStep;
+        if (Vector512.IsHardwareAccelerated && !StochasticRounding)
+        {
+            var va = Vector512.Create(a); var lo = Vector512.Create(-b); var hi = Vector512.Create(b); var vs = Vector512.Create(s);
+            for (; i <= n - 16; i += 16)
+            {
+                var v = Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(src), (nuint)i) / va, lo), hi);
+                if (s != 0f) v = Vector512.Round(v / vs) * vs;
+                v.StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)i);
+            }
+        }
+        for (; i < n; i++) dst[i] = QuantizeInput(src[i] / a);
+    }
+
+    /// <summary>ADC of a whole output vector in place (<see cref="QuantizeOutput"/>); returns true if any |y_j| reached the bound (before clipping).</summary>
+    public bool QuantizeOutputs(Span<float> y)
+    {
+        int n = y.Length, j = 0;
+        float b = OutputBound, s = OutputStep;
+        bool sat = false;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var lo = Vector512.Create(-b); var hi = Vector512.Create(b); var vs = Vector512.Create(s);
+            var any = Vector512<float>.Zero;
+            for (; j <= n - 16; j += 16)
+            {
+                var v = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)j);
+                any |= Vector512.GreaterThanOrEqual(Vector512.Abs(v), hi);
+                v = Vector512.Min(Vector512.Max(v, lo), hi);
+                if (s != 0f) v = Vector512.Round(v / vs) * vs;
+                v.StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)j);
+            }
+            sat = any != Vector512<float>.Zero;
+        }
+        for (; j < n; j++)
+        {
+            if (MathF.Abs(y[j]) >= b) sat = true;
+            y[j] = QuantizeOutput(y[j]);
+        }
+        return sat;
     }
 }
 

@@ -54,6 +54,32 @@ public class DriftTests
     }
 
     [Fact]
+    public void SeveralPairsPerWeightAverageTheProgrammingAndDriftSpread()
+    {
+        // N pairs per weight: the error of the read weight (programming noise, per-device drift
+        // exponents) is a mean of N independent errors, so its spread falls as 1/√N.
+        var w = new float[4000];
+        new RandomStream(6, "multi-w").FillUniform(w, -1, 1);
+        double Rms(int n, double t)
+        {
+            var m = new PcmProgrammedMatrix(w, 40, 100, PcmPresets.Joshi2020, 11, n);
+            var r = new float[w.Length];
+            m.WeightsAt(t, r, 0, readNoise: false);
+            double rw = 0, ww = 0; for (int i = 0; i < w.Length; i++) { rw += r[i] * w[i]; ww += w[i] * w[i]; }
+            double mean = rw / ww;                               // the mean drift decay (least squares), removed
+            double s = 0; for (int i = 0; i < w.Length; i++) { double e = r[i] - mean * w[i]; s += e * e; }
+            return Math.Sqrt(s / w.Length);
+        }
+        foreach (double t in new[] { 1.0, Year })
+        {
+            double one = Rms(1, t), four = Rms(4, t);
+            Assert.InRange(four / one, 0.4, 0.62);                // 1/√4 = 0.5
+        }
+        var m4 = new PcmProgrammedMatrix(w, 40, 100, PcmPresets.Joshi2020, 11, 4);
+        Assert.Equal(4 * w.Length, m4.Plus.Count);
+    }
+
+    [Fact]
     public void HardwareAwareTrainingClipsWeights()
     {
         var f = new FloatWeights(50, 20, 0.1f, 2f, 5);

@@ -66,6 +66,33 @@ public class TileTests
     }
 
     [Fact]
+    public void TiledPulsedUpdateDoesNotDependOnThreadCount()
+    {
+        int nin = 12, nout = 7, batch = 4;
+        var x = Random(batch * nin, 8); var d = Random(batch * nout, 9, 0.05f);
+        var cfg = new AnalogConfig { Device = PulsedPresets.GokmenVlasov2016, TileRows = 5, TileCols = 3 };
+        int saved = Parallelism.MaxThreads;
+        var result = new List<(float[] W, long Pulses)>();
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.MaxThreads = threads;
+                var m = new AnalogMatrix(nin, nout, cfg, 3) { Counters = new OpCounters() };
+                var opt = new SgdMomentum(0.5f, 0f);
+                for (int step = 0; step < 5; step++) m.Update(x, d, batch, opt);
+                var w = new float[nin * nout];
+                m.ReadWeights(w);
+                result.Add((w, m.Counters[Op.ProgrammingPulse]));
+            }
+        }
+        finally { Parallelism.MaxThreads = saved; }
+        Assert.True(result[0].Pulses > 0);
+        Assert.Equal(result[0].Pulses, result[1].Pulses);
+        Assert.Equal(result[0].W, result[1].W);
+    }
+
+    [Fact]
     public void TiledMatrixEqualsOneBigTile()
     {
         int nin = 12, nout = 7, batch = 3;
@@ -230,5 +257,26 @@ public class TileTests
         for (int e = 0; e < 15; e++) net.TrainEpoch(train, 16, 1, e, cancel: TestContext.Current.CancellationToken);
         var acc = net.Evaluate(test).Accuracy;
         Assert.True(acc > 0.9, $"test accuracy {acc:P2}");
+    }
+
+    [Fact]
+    public void VectorConvertersEqualTheScalarConverters()
+    {
+        var io = new IoParams { InputBits = 7, OutputBits = 9, OutputBound = 3f };
+        var r = new RandomStream(5, "converters");
+        var x = new float[37]; r.FillNormal(x, 0, 2);
+        var q = new float[37];
+        io.QuantizeInputs(x, 1.7f, q);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(io.QuantizeInput(x[i] / 1.7f), q[i]);
+
+        var y = new float[41]; r.FillNormal(y, 0, 1);           // below the bound: no saturation
+        var expect = y.Select(io.QuantizeOutput).ToArray();
+        Assert.False(io.QuantizeOutputs(y));
+        Assert.Equal(expect, y);
+        y[3] = 3.5f;                                            // in the vector part
+        Assert.True(io.QuantizeOutputs(y));
+        Assert.Equal(3f, y[3]);
+        var tail = new float[41]; tail[40] = -3f;               // exactly at the bound, in the scalar tail
+        Assert.True(io.QuantizeOutputs(tail));
     }
 }

@@ -133,6 +133,7 @@ public static class AnalogSetup
         foreach (var w in ConvNets.WeightMatrices(net))
         {
             if (w is AnalogMatrix a) a.Counters = counters;
+            else if (w is TikiTakaMatrix t) t.Counters = counters;
             else if (w is FloatWeights f) f.Counters = counters;
         }
     }

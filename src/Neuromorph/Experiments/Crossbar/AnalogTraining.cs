@@ -28,7 +28,9 @@ public sealed class AnalogTraining : IExperiment
     private readonly int[] _hidden;
     private readonly string _architecture;
     private readonly ActivationKind _act;
-    private readonly string[] _presets;
+    private readonly string[] _presets, _algorithms;
+    private readonly float _ttGamma, _ttLearningRate;
+    private readonly int _ttEvery;
     private readonly int _tile;
     private readonly IoParams _fwd, _bwd;
     private readonly UpdateParams _update;
@@ -50,6 +52,15 @@ public sealed class AnalogTraining : IExperiment
         _fwd = AnalogSetup.Io(sub.Section("forward"), IoParams.Preset);
         _bwd = AnalogSetup.Io(sub.Section("backward"), IoParams.PresetBackward);
         _update = AnalogSetup.Update(sub.Section("update"));
+        // Training algorithm on the tiles: plain pulsed SGD (the update section as given), Tiki-Taka
+        // (two arrays, Gokmen & Haensch 2020) or mixed precision (Nandakumar et al. 2020).
+        _algorithms = sub.GetStringList("algorithms", ["sgd"], "sgd", "tiki-taka", "mixed-precision");
+        if (_algorithms.Length == 0) sub.Error("algorithms", "name at least one algorithm (sgd, tiki-taka, mixed-precision)");
+        if (_algorithms.Contains("tiki-taka") && _presets.Contains("ideal")) sub.Error("algorithms", "tiki-taka needs a device model; remove 'ideal' from presets");
+        var tt = sub.Section("tiki_taka");
+        _ttGamma = (float)tt.GetDouble("gamma", 0, 0, 10);
+        _ttLearningRate = (float)tt.GetDouble("transfer_learning_rate", 0.05, 1e-6, 100);
+        _ttEvery = tt.GetInt("transfer_every", 1, 1, 1_000_000);
         var tr = root.Section("training");
         _epochs = tr.GetInt("epochs", 15, 1, 1000);
         _batch = tr.GetInt("batch", 64, 1, 65536);
@@ -88,32 +99,38 @@ public sealed class AnalogTraining : IExperiment
         }
 
         OpCounters? inferenceCounts = null;
-        foreach (var name in _presets)
-        {
-            var (device, mapping) = AnalogSetup.Preset(name);
-            var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = _update, TileRows = _tile, TileCols = _tile };
-            var net = Build(d, c, (i, o, l) => new AnalogMatrix(i, o, cfg, ctx.Seed, (uint)l), ctx.Seed);
-            // Analog SGD: the tiles integrate η·x·δ as pulses; no momentum (aihwkit AnalogSGD).
-            var opt = new SgdMomentum((float)_lr, 0f);
-            net.Bind(opt);
-            var trainCounts = new OpCounters();
-            AnalogSetup.Count(net, trainCounts);
-            var (acc, curve, secs) = Train(ctx, net, opt, train, test, _epochs, _decay, name);
-            // Inference counts on the test set (forward only).
-            var counts = new OpCounters();
-            AnalogSetup.Count(net, counts);
-            net.Evaluate(test);
-            AnalogSetup.Count(net, null);
-            inferenceCounts ??= counts;
-            long steps = (long)_epochs * ((train.Count + _batch - 1) / _batch);
-            double pulsesPerStep = trainCounts[Op.ProgrammingPulse] / (double)steps;
-            ctx.Metric($"test_accuracy/{name}", acc);
-            ctx.Metric($"epoch_seconds/{name}", secs);
-            ctx.Metric($"programming_pulses_per_step/{name}", pulsesPerStep);
-            accuracies.Add((name, acc)); curves.Add(curve);
-            rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping == CellMapping.Differential ? " (differential pair)" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture)]);
-            ctx.Summary.Add($"{name}: test accuracy {Pct(acc)} after {_epochs} epochs of pulsed training ({pulsesPerStep:F0} device pulses per mini-batch).");
-        }
+        foreach (var preset in _presets)
+            foreach (var algorithm in _algorithms)
+            {
+                var (device, mapping) = AnalogSetup.Preset(preset);
+                var update = algorithm == "mixed-precision" ? _update with { PulseType = PulseType.MixedPrecision } : _update;
+                var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = update, TileRows = _tile, TileCols = _tile };
+                // Metrics keep the bare preset name for plain SGD (test_accuracy/<preset>), else <preset>/<algorithm>.
+                string name = algorithm == "sgd" ? preset : $"{preset}/{algorithm}";
+                var net = Build(d, c, algorithm == "tiki-taka"
+                    ? (i, o, l) => new TikiTakaMatrix(i, o, cfg, _ttGamma, _ttLearningRate, _ttEvery, ctx.Seed, (uint)l)
+                    : (i, o, l) => new AnalogMatrix(i, o, cfg, ctx.Seed, (uint)l), ctx.Seed);
+                // Analog SGD: the tiles integrate η·x·δ as pulses; no momentum (aihwkit AnalogSGD).
+                var opt = new SgdMomentum((float)_lr, 0f);
+                net.Bind(opt);
+                var trainCounts = new OpCounters();
+                AnalogSetup.Count(net, trainCounts);
+                var (acc, curve, secs) = Train(ctx, net, opt, train, test, _epochs, _decay, name);
+                // Inference counts on the test set (forward only).
+                var counts = new OpCounters();
+                AnalogSetup.Count(net, counts);
+                net.Evaluate(test);
+                AnalogSetup.Count(net, null);
+                inferenceCounts ??= counts;
+                long steps = (long)_epochs * ((train.Count + _batch - 1) / _batch);
+                double pulsesPerStep = trainCounts[Op.ProgrammingPulse] / (double)steps;
+                ctx.Metric($"test_accuracy/{name}", acc);
+                ctx.Metric($"epoch_seconds/{name}", secs);
+                ctx.Metric($"programming_pulses_per_step/{name}", pulsesPerStep);
+                accuracies.Add((name, acc)); curves.Add(curve);
+                rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping == CellMapping.Differential ? " (differential pair)" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture)]);
+                ctx.Summary.Add($"{name}: test accuracy {Pct(acc)} after {_epochs} epochs of pulsed training ({pulsesPerStep:F0} device pulses per mini-batch).");
+            }
 
         ctx.Tables.Add(new ReportTable("Test accuracy per substrate", ["substrate", "test accuracy", "s / epoch", "pulses / step"], [.. rows]));
         ctx.Figures.Add(new BarFigure

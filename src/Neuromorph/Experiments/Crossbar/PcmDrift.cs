@@ -35,6 +35,7 @@ public sealed class PcmDrift : IExperiment
     private readonly bool _plain;
     private readonly double[] _times;
     private readonly PcmParams _pcm;
+    private readonly int _devicesPerWeight;
     private readonly IoParams _io;
     private readonly AnalogEnergyModel _energy;
 
@@ -58,6 +59,7 @@ public sealed class PcmDrift : IExperiment
         _times = pcm.GetDoubleList("times", [1, 3600, 86400, Year / 12, Year], 1e-3, 1e10, Dimension.Time);
         if (_times.Length == 0) pcm.Error("times", "give at least one time after programming");
         _repeats = pcm.GetInt("repeats", 3, 1, 100);
+        _devicesPerWeight = pcm.GetInt("devices_per_weight", 1, 1, 64);   // N differential pairs per weight (Boybat et al. 2018)
         _io = AnalogSetup.Io(root.Section("forward"), IoParams.Preset);
         _energy = AnalogEnergyModel.Bind(root.Section("energy_model"));
     }
@@ -112,7 +114,7 @@ public sealed class PcmDrift : IExperiment
             var acc = new double[_times.Length]; var accComp = new double[_times.Length];
             for (int rep = 0; rep < _repeats; rep++)
             {
-                var programmed = dense.Select((l, k) => new PcmProgrammedMatrix(trained[k], l.InputSize, l.OutputSize, _pcm, ctx.Seed * 7919 + (ulong)(rep * 16 + k))).ToArray();
+                var programmed = dense.Select((l, k) => new PcmProgrammedMatrix(trained[k], l.InputSize, l.OutputSize, _pcm, ctx.Seed * 7919 + (ulong)(rep * 16 + k), _devicesPerWeight)).ToArray();
                 var refs = new double[programmed.Length];
                 var buf = trained.Select(w => new float[w.Length]).ToArray();
                 for (int k = 0; k < programmed.Length; k++)

@@ -157,7 +157,7 @@ public sealed class Activation : Layer
         switch (Kind)
         {
             case ActivationKind.Relu:
-                for (int i = 0; i < n; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+                DeepKernels.ReluBackward(y[..n], dy[..n], dx[..n]);
                 break;
             case ActivationKind.Sigmoid:
                 for (int i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);

@@ -55,6 +55,9 @@ public sealed class SgdMomentum : Optimizer
     /// <inheritdoc/>
     public override int Register(int size) { _velocity.Add(new float[size]); return _velocity.Count - 1; }
 
+    /// <summary>The velocity v of a slot, for kernels that fuse the gradient with this step (<see cref="DeepKernels.GemmTransASgd"/>).</summary>
+    internal Span<float> Velocity(int slot) => _velocity[slot];
+
     /// <inheritdoc/>
     public override void Step(int slot, Span<float> param, ReadOnlySpan<float> grad)
     {

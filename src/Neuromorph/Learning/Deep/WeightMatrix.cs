@@ -34,8 +34,9 @@ public interface IWeightMatrix
 }
 
 /// <summary>
-/// Ideal float32 weights: the digital reference. The gradient XᵀΔ is computed with the blocked
-/// GEMM kernels. Optional hardware-aware training (Joshi et al. 2020, Nat. Commun. 11:2473,
+/// Ideal float32 weights: the digital reference. Products skip zero inputs
+/// (<see cref="DeepKernels.GemmSparseA"/>); with <see cref="SgdMomentum"/> the gradient XᵀΔ and
+/// the momentum step are one fused pass (<see cref="DeepKernels.GemmTransASgd"/>). Optional hardware-aware training (Joshi et al. 2020, Nat. Commun. 11:2473,
 /// "Methods: hardware-aware training"; aihwkit WeightModifier/WeightClip): during training the
 /// forward and backward passes see W + σ_inj·max|W|·ξ (ξ ~ N(0, 1) redrawn every mini-batch),
 /// and after every update W is clipped to ±κ·std(W).
@@ -43,8 +44,7 @@ public interface IWeightMatrix
 public sealed class FloatWeights : IWeightMatrix
 {
     private readonly float[] _w, _grad;
-    private readonly float[] _wT;            // Wᵀ: the backward product runs in axpy form over it
-    private readonly float[]? _gradT;        // transposed gradient for narrow matrices (few outputs, e.g. convolution kernels)
+    private readonly float[] _wT;            // Wᵀ: the backward product runs over its rows
     private float[]? _noisy;
     private int _slot = -1;
     private ulong _batches;
@@ -58,16 +58,6 @@ public sealed class FloatWeights : IWeightMatrix
         Inputs = inputs; Outputs = outputs;
         _w = new float[inputs * outputs]; _grad = new float[inputs * outputs];
         _wT = new float[inputs * outputs];
-        if (outputs <= Narrow) _gradT = new float[inputs * outputs];
-    }
-
-    /// <summary>Below this many outputs the products run on Wᵀ (dot-product form), which keeps the SIMD lanes full.</summary>
-    private const int Narrow = 16;
-
-    private void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
-    {
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
     }
 
     /// <summary>Creates a matrix trained hardware-aware: injected weight noise σ_inj (relative to max|W|) and clipping at κ standard deviations (0 = off).</summary>
@@ -91,8 +81,6 @@ public sealed class FloatWeights : IWeightMatrix
     public int Outputs { get; }
     /// <summary>The weights, row-major inputs × outputs.</summary>
     public Span<float> Values => _w;
-    /// <summary>The last gradient ∂L/∂W.</summary>
-    public ReadOnlySpan<float> Gradient => _grad;
     /// <inheritdoc/>
     public OpCounters? Counters { get; set; }
 
@@ -109,21 +97,16 @@ public sealed class FloatWeights : IWeightMatrix
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_noisy, sigma, _w, _noisy);
             w = _noisy; _noisyValid = true;
         }
-        if (Outputs < Narrow)
-        {
-            Transpose(w, _wT, Inputs, Outputs);
-            DeepKernels.GemmTransB(x, _wT, y, batch, Inputs, Outputs);
-        }
-        else DeepKernels.Gemm(x, w, y, batch, Inputs, Outputs);
+        DeepKernels.GemmSparseA(x, w, y, batch, Inputs, Outputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch)
     {
-        // DX = DY·Wᵀ in axpy form over the rows of Wᵀ (unit stride, full SIMD lanes for any width).
-        Transpose(_noisyValid ? _noisy : _w, _wT, Inputs, Outputs);
-        DeepKernels.Gemm(dy, _wT, dx, batch, Outputs, Inputs);
+        // DX = DY·Wᵀ over the rows of Wᵀ (unit stride, full SIMD lanes; errors behind a ReLU are sparse).
+        DeepKernels.Transpose(_noisyValid ? _noisy : _w, _wT, Inputs, Outputs);
+        DeepKernels.GemmSparseA(dy, _wT, dx, batch, Outputs, Inputs);
         Counters?.Add(Op.Mac, (long)batch * Inputs * Outputs);
     }
 
@@ -134,13 +117,14 @@ public sealed class FloatWeights : IWeightMatrix
     public void Update(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, Optimizer optimizer)
     {
         if (_slot < 0) throw new InvalidOperationException("bind the network to an optimizer before training");
-        if (_gradT != null)
+        if (optimizer is SgdMomentum sgd && DeepKernels.CanFuse(Outputs))
+            // Gradient XᵀΔ and momentum step in one pass: the gradient never goes to memory.
+            DeepKernels.GemmTransASgd(x, dy, _w, sgd.Velocity(_slot), Inputs, batch, Outputs, sgd.LearningRate, sgd.Momentum, sgd.WeightDecay);
+        else
         {
-            DeepKernels.GemmTransA(dy, x, _gradT, Outputs, batch, Inputs);
-            Transpose(_gradT, _grad, Outputs, Inputs);
+            DeepKernels.GemmTransASparse(x, dy, _grad, Inputs, batch, Outputs);
+            optimizer.Step(_slot, _w, _grad);
         }
-        else DeepKernels.GemmTransABlocked(x, dy, _grad, Inputs, batch, Outputs);
-        optimizer.Step(_slot, _w, _grad);
         if (ClipSigma > 0)
         {
             double m = 0, q = 0;

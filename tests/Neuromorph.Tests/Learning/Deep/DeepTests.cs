@@ -264,4 +264,94 @@ public class DeepKernelTests
         DeepKernels.GemmTransABlocked(at, b, c2, m, k, n);
         for (int i = 0; i < c.Length; i++) Assert.Equal(c[i], c2[i], 1e-3f * (1 + Math.Abs(c[i])));
     }
+
+    private static (float[] A, float[] B, float[] Reference) SparseProblem(int m, int k, int n, double density, string key)
+    {
+        var r = new RandomStream(3, key);
+        var a = new float[m * k]; var b = new float[k * n];
+        r.FillNormal(a, 0, 1); r.FillNormal(b, 0, 1);
+        var keep = new float[a.Length];
+        r.FillUniform(keep, 0, 1);
+        for (int i = 0; i < a.Length; i++) if (keep[i] >= density) a[i] = 0f;
+        var c = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
+                c[i * n + j] = (float)s;
+            }
+        return (a, b, c);
+    }
+
+    [Theory]
+    [InlineData(64, 784, 256, 0.2)]   // MNIST-like inputs: strips of B rows (K tiling), 128-column blocks
+    [InlineData(5, 37, 80, 0.5)]      // 64 + 16 column blocks, row tails that are not a multiple of 16
+    [InlineData(9, 21, 10, 0.5)]      // narrow output (padded rows)
+    [InlineData(8, 40, 64, 1.0)]      // dense: falls back to the blocked kernel
+    public void SparseGemmMatchesTheReferenceForAnyThreadCount(int m, int k, int n, double density)
+    {
+        var (a, b, reference) = SparseProblem(m, k, n, density, "sparse-gemm");
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Parallelism.MaxThreads = threads;
+                var c = new float[m * n]; Array.Fill(c, 99f);
+                DeepKernels.GemmSparseA(a, b, c, m, k, n);
+                for (int i = 0; i < c.Length; i++) Assert.Equal(reference[i], c[i], 1e-3f * (1 + Math.Abs(reference[i])));
+                if (first is null) first = c; else Assert.Equal(first, c);   // bit-identical for any thread count
+            }
+        }
+        finally { Parallelism.MaxThreads = saved; }
+    }
+
+    [Theory]
+    [InlineData(784, 64, 256, 0.2)]
+    [InlineData(30, 7, 48, 0.5)]
+    [InlineData(25, 12, 6, 0.6)]
+    public void FusedGradientStepEqualsGradientThenMomentumStep(int m, int k, int n, double density)
+    {
+        // G = Aᵀ·B with A (k × m): the transposed problem of SparseProblem.
+        var (at, b, _) = SparseProblem(k, m, n, density, "sparse-grad");
+        var g = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)at[p * m + i] * b[p * n + j];
+                g[i * n + j] = (float)s;
+            }
+        var c = new float[m * n];
+        DeepKernels.GemmTransASparse(at, b, c, m, k, n);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(g[i], c[i], 1e-3f * (1 + Math.Abs(g[i])));
+
+        // Two fused steps against v ← μv + g + λw, w ← w − ηv written out.
+        const float lr = 0.05f, mu = 0.9f, wd = 1e-3f;
+        var w = new float[m * n]; new RandomStream(4, "w").FillNormal(w, 0, 1);
+        var v = new float[m * n];
+        var wRef = w.Select(x => (double)x).ToArray(); var vRef = new double[m * n];
+        for (int step = 0; step < 2; step++)
+        {
+            DeepKernels.GemmTransASgd(at, b, w, v, m, k, n, lr, mu, wd);
+            for (int i = 0; i < w.Length; i++) { vRef[i] = mu * vRef[i] + g[i] + wd * wRef[i]; wRef[i] -= lr * vRef[i]; }
+        }
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.Equal(vRef[i], v[i], 1e-3 * (1 + Math.Abs(vRef[i])));
+            Assert.Equal(wRef[i], w[i], 1e-3 * (1 + Math.Abs(wRef[i])));
+        }
+    }
+
+    [Fact]
+    public void TransposeIsExact()
+    {
+        var a = new float[37 * 21];
+        for (int i = 0; i < a.Length; i++) a[i] = i;
+        var t = new float[a.Length];
+        DeepKernels.Transpose(a, t, 37, 21);
+        for (int i = 0; i < 37; i++) for (int j = 0; j < 21; j++) Assert.Equal(a[i * 21 + j], t[j * 37 + i]);
+    }
 }

@@ -13,7 +13,8 @@ public class KernelTests
         return a;
     }
 
-    private static float[] NaiveGemm(float[] a, float[] b, int m, int k, int n)
+    /// <summary>Reference C = A·B (row-major, double accumulation), shared by the kernel tests.</summary>
+    internal static float[] NaiveGemm(float[] a, float[] b, int m, int k, int n)
     {
         var c = new float[m * n];
         for (int i = 0; i < m; i++)

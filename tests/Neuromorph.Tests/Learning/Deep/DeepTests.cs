@@ -273,15 +273,7 @@ public class DeepKernelTests
         var keep = new float[a.Length];
         r.FillUniform(keep, 0, 1);
         for (int i = 0; i < a.Length; i++) if (keep[i] >= density) a[i] = 0f;
-        var c = new float[m * n];
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double s = 0;
-                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[p * n + j];
-                c[i * n + j] = (float)s;
-            }
-        return (a, b, c);
+        return (a, b, Neuromorph.Tests.Numerics.KernelTests.NaiveGemm(a, b, m, k, n));
     }
 
     [Theory]

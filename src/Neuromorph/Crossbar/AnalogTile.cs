@@ -72,7 +72,7 @@ public sealed class AnalogTile
         if (_fastPulses && _plus is not null && _minus is null)
         {
             // Single devices on the fast path: each device's fixed step sizes and bounds side by side
-            // (one cache line per pulse instead of four), read by PulseRow.
+            // (one cache line per pulse instead of four), read by PulseSlots.
             _packed = new float[4 * rows * cols];
             _dPos = new int[cols];
             for (int k = 0; k < rows * cols; k++)
@@ -329,6 +329,7 @@ public sealed class AnalogTile
         // loops below visit only the firing lines.
         SlotLists(_rowIdx, nr, _rowMask, bl, _rowStart, _rowBySlot);
         SlotLists(_colIdx, nc, _colMask, bl, _colStart, _colSlot);
+        if (_packed.Length != 0) return PulseSlots(x, bl);
         long pulses = 0;
         for (int t = 0; t < bl; t++)
         {
@@ -339,14 +340,12 @@ public sealed class AnalogTile
                 int i = _rowBySlot[ii];
                 bool xPos = x[i] > 0;
                 int rowBase = i * Cols;
-                if (_packed.Length != 0) PulseRow(rowBase, xPos, c0, nct);
-                else
-                    for (int jj = c0; jj < c0 + nct; jj++)
-                    {
-                        int j = _colSlot[jj];
-                        // Descent: Δw has the sign of −x_i δ_j.
-                        Pulse(rowBase + j, xPos != (d[j] > 0), 1);
-                    }
+                for (int jj = c0; jj < c0 + nct; jj++)
+                {
+                    int j = _colSlot[jj];
+                    // Descent: Δw has the sign of −x_i δ_j.
+                    Pulse(rowBase + j, xPos != (d[j] > 0), 1);
+                }
                 pulses += nct;
             }
         }
@@ -472,39 +471,50 @@ public sealed class AnalogTile
     }
 
     /// <summary>
-    /// <see cref="Pulse"/> for one pulse on each device (row, _colSlot[0 … n)) of a single-device
-    /// tile on the fast path, the per-pulse work hoisted: the same step law, noise draws in the
-    /// same order and the same clamp, so the states are bit-identical to pulsing one by one.
+    /// The slot loop of <see cref="StochasticUpdate"/> for single-device tiles on the fast path, the
+    /// per-pulse work of <see cref="Pulse"/> hoisted: the same step law, noise draws in the same
+    /// order and the same clamp, so the states are bit-identical to pulsing one by one.
     /// </summary>
-    private void PulseRow(int rowBase, bool xPos, int c0, int n)
+    private long PulseSlots(ReadOnlySpan<float> x, int bl)
     {
         var a = _plus!;
         var p = a.Params;
         ref float w = ref MemoryMarshal.GetReference(a.HiddenStateForPulses);
         ref float pk = ref MemoryMarshal.GetArrayDataReference(_packed);
-        ref int slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_colSlot), c0);
         ref int dPos = ref MemoryMarshal.GetArrayDataReference(_dPos);
         bool constant = p.Model == PulsedModel.ConstantStep, additive = p.AdditiveNoise;
         float std = p.DwMinStd, addStd = p.DwMinStd * p.DwMin;
-        int xp = xPos ? 1 : 0;
         var pool = _pool;
-        int pos = _poolPos;
-        for (int jj = 0; jj < n; jj++)
+        int pos = _poolPos, cols = Cols;
+        long pulses = 0;
+        for (int t = 0; t < bl; t++)
         {
-            int j = Unsafe.Add(ref slot, jj);
-            int k = rowBase + j;
-            // Descent: Δw has the sign of −x_i δ_j; the packed record is (Δw↓, Δw↑, w_min, w_max).
-            int up = xp ^ Unsafe.Add(ref dPos, j);
-            ref float rec = ref Unsafe.Add(ref pk, 4 * k);
-            float wk = Unsafe.Add(ref w, k);
-            float s = constant ? MathF.Max(Unsafe.Add(ref rec, up), 0f) : a.MeanStep(k, wk, up != 0);
-            if (pos == pool.Length) { _poolPos = pos; RefillPool(); pos = 0; }
-            float xi = pool[pos++];
-            float dd = additive ? s + addStd * xi : s * (1f + std * xi);
-            // w − dd is w + (−dd) exactly, so the signed form equals the two-branch one bit for bit.
-            Unsafe.Add(ref w, k) = Math.Clamp(wk + (2 * up - 1) * dd, Unsafe.Add(ref rec, 2), Unsafe.Add(ref rec, 3));
+            int c0 = _colStart[t], n = _colStart[t + 1] - c0;
+            if (n == 0) continue;
+            ref int slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_colSlot), c0);
+            for (int ii = _rowStart[t]; ii < _rowStart[t + 1]; ii++)
+            {
+                int i = _rowBySlot[ii];
+                int xp = x[i] > 0 ? 1 : 0, rowBase = i * cols;
+                for (int jj = 0; jj < n; jj++)
+                {
+                    int k = rowBase + Unsafe.Add(ref slot, jj);
+                    // Descent: Δw has the sign of −x_i δ_j; the packed record is (Δw↓, Δw↑, w_min, w_max).
+                    int up = xp ^ Unsafe.Add(ref dPos, k - rowBase);
+                    ref float rec = ref Unsafe.Add(ref pk, 4 * k);
+                    float wk = Unsafe.Add(ref w, k);
+                    float s = constant ? MathF.Max(Unsafe.Add(ref rec, up), 0f) : a.MeanStep(k, wk, up != 0);
+                    if (pos == pool.Length) { _poolPos = pos; RefillPool(); pos = 0; }
+                    float xi = pool[pos++];
+                    float dd = additive ? s + addStd * xi : s * (1f + std * xi);
+                    // w − dd is w + (−dd) exactly, so the signed form equals the two-branch one bit for bit.
+                    Unsafe.Add(ref w, k) = Math.Clamp(wk + (2 * up - 1) * dd, Unsafe.Add(ref rec, 2), Unsafe.Add(ref rec, 3));
+                }
+                pulses += n;
+            }
         }
         _poolPos = pos;
+        return pulses;
     }
 
     private float NextPulseNormal()

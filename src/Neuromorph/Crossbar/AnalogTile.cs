@@ -32,6 +32,7 @@ public sealed class AnalogTile
     private ulong _mvmCount;
     private ulong _trainCalls;
     private float[] _prob = [];
+    private readonly ulong[] _trainBits = new ulong[16];
     private int[] _cand = [];
     // Scratch (grown to the batch capacity).
     private float[] _xq = [], _yBuf = [], _scale = [];
@@ -419,9 +420,11 @@ public sealed class AnalogTile
                 }
             }
             int m = Math.Min(16, k - c0);
+            lo.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_trainBits));
+            hi.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_trainBits), 8);
             for (int l = 0; l < m; l++)
             {
-                ulong bits = l < 8 ? lo.GetElement(l) : hi.GetElement(l - 8);
+                ulong bits = _trainBits[l];
                 if (bits == 0) continue;
                 int line = _cand[c0 + l];
                 mask[line] = bits; idx[count++] = line;

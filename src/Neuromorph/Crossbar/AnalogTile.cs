@@ -38,7 +38,6 @@ public sealed class AnalogTile
     private float[] _xq = [], _yBuf = [], _scale = [];
     private readonly ulong[] _rowMask, _colMask;
     private readonly int[] _rowIdx, _colIdx;
-    private readonly float[] _normals = new float[16];
     private readonly int[] _colSlot, _rowBySlot;
     private readonly int[] _rowStart = new int[65], _colStart = new int[65];
     private readonly float[] _pool = new float[4096];
@@ -187,10 +186,43 @@ public sealed class AnalogTile
             counters.Add(Op.AdcConversion, (long)batch * nOut);
         }
         if (io.IsPerfect) return;
-        for (int b = 0; b < batch; b++)
+        // The periphery of each sample draws its noise from counters keyed by (call, sample,
+        // iteration), so samples are independent: large batches run in parallel parts with the
+        // same result as in sequence.
+        if (_bmRetries.Length < batch) _bmRetries = new int[batch];
+        int parts = (long)batch * (nIn + nOut) >= 8192 ? Math.Min(batch, Parallelism.MaxThreads) : 1;
+        unsafe
         {
+            fixed (float* py = outp) fixed (float* pq = xq)
+            {
+                nint iy = (nint)py, iq = (nint)pq;
+                if (parts == 1) PeripheryRange(io, new Span<float>(py, batch * nOut), new Span<float>(pq, batch * nIn), 0, batch, call, transposed);
+                else
+                    DeepKernels.RunParts(parts, part => PeripheryRange(io, new Span<float>((float*)iy, batch * nOut), new Span<float>((float*)iq, batch * nIn),
+                        batch * part / parts, batch * (part + 1) / parts, call, transposed));
+            }
+        }
+        if (counters != null && io.BoundManagement != BoundManagement.None)
+        {
+            long retries = 0;
+            for (int b = 0; b < batch; b++) retries += _bmRetries[b];
+            counters.Add(Op.Mac, retries * Rows * Cols);
+            counters.Add(Op.DacConversion, retries * nIn);
+            counters.Add(Op.AdcConversion, retries * nOut);
+        }
+    }
+
+    private int[] _bmRetries = [];
+
+    /// <summary>Noise, ADC, bound management and the digital rescale of samples [b0, b1) of the current MVM.</summary>
+    private void PeripheryRange(IoParams io, Span<float> outp, Span<float> xq, int b0, int b1, ulong call, bool transposed)
+    {
+        int nIn = transposed ? Cols : Rows, nOut = transposed ? Rows : Cols;
+        for (int b = b0; b < b1; b++)
+        {
+            _bmRetries[b] = 0;
             var yr = outp.Slice(b * nOut, nOut);
-            if (scale[b] == 0f) { yr.Clear(); continue; }
+            if (_scale[b] == 0f) { yr.Clear(); continue; }
             var xr = xq.Slice(b * nIn, nIn);
             float factor = 1f;
             for (int iter = 0; ; iter++)
@@ -202,14 +234,9 @@ public sealed class AnalogTile
                 TensorPrimitives.Multiply(xr, 0.5f, xr);
                 if (transposed) Kernels.Gemv(_w, Rows, Cols, xr, yr);
                 else Kernels.GemvTransposed(_w, Rows, Cols, xr, yr);
-                if (counters != null)
-                {
-                    counters.Add(Op.Mac, (long)Rows * Cols);
-                    counters.Add(Op.DacConversion, nIn);
-                    counters.Add(Op.AdcConversion, nOut);
-                }
+                _bmRetries[b]++;
             }
-            TensorPrimitives.Multiply(yr, scale[b] / factor, yr);
+            TensorPrimitives.Multiply(yr, _scale[b] / factor, yr);
         }
     }
 
@@ -225,6 +252,7 @@ public sealed class AnalogTile
             uint stepLow = (uint)call, stepHigh = (uint)(call >> 32) ^ (iter << 16);
             uint baseIdx = _id * 0x10000u ^ sample * (uint)Math.Max(Rows, Cols) * 17u;
             var vs = Vector512.Create(sigma);
+            Span<float> tail = stackalloc float[16];
             ref float ry = ref MemoryMarshal.GetReference(yr);
             for (int j = 0; j < n; j += 16)
             {
@@ -232,8 +260,8 @@ public sealed class AnalogTile
                 if (j + 16 <= n) Vector512.FusedMultiplyAdd(vs, z, Vector512.LoadUnsafe(ref ry, (nuint)j)).StoreUnsafe(ref ry, (nuint)j);
                 else
                 {
-                    z.CopyTo(_normals);
-                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * _normals[k];
+                    z.CopyTo(tail);
+                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * tail[k];
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -31,17 +32,20 @@ public sealed class AnalogTile
     private ulong _mvmCount;
     private ulong _trainCalls;
     private float[] _prob = [];
+    private readonly ulong[] _trainBits = new ulong[16];
     private int[] _cand = [];
     // Scratch (grown to the batch capacity).
     private float[] _xq = [], _yBuf = [], _scale = [];
     private readonly ulong[] _rowMask, _colMask;
     private readonly int[] _rowIdx, _colIdx;
-    private readonly float[] _normals = new float[16];
-    private readonly int[] _colSlot;
+    private readonly int[] _colSlot, _rowBySlot;
+    private readonly int[] _rowStart = new int[65], _colStart = new int[65];
     private readonly float[] _pool = new float[4096];
     private int _poolPos = 4096;
     private ulong _poolBlock;
     private readonly bool _fastPulses;
+    private readonly float[] _packed = [];
+    private readonly int[] _dPos = [];
     private static readonly uint CompPulse = Philox.ComponentId("tile.pulse-noise");
 
     /// <summary>Creates a tile; <paramref name="device"/> null means ideal float weights.</summary>
@@ -60,10 +64,23 @@ public sealed class AnalogTile
             SyncWeights();
         }
         _rowMask = new ulong[rows]; _colMask = new ulong[cols];
-        _rowIdx = new int[rows]; _colIdx = new int[cols]; _colSlot = new int[cols];
+        _rowIdx = new int[rows]; _colIdx = new int[cols];
+        _rowBySlot = new int[rows * 64]; _colSlot = new int[cols * 64];
         // Per-pulse path through the public step law when the device has no per-pulse state the
         // tile cannot see (write noise, level quantisation, endurance, faults); else the device's own ApplyPulses.
         _fastPulses = device is { WriteNoiseStd: 0, Levels: < 2, Endurance: 0, StuckAtMinFraction: 0, StuckAtMaxFraction: 0 };
+        if (_fastPulses && _plus is not null && _minus is null)
+        {
+            // Single devices on the fast path: each device's fixed step sizes and bounds side by side
+            // (one cache line per pulse instead of four), read by PulseSlots.
+            _packed = new float[4 * rows * cols];
+            _dPos = new int[cols];
+            for (int k = 0; k < rows * cols; k++)
+            {
+                _packed[4 * k] = _plus.StepDown[k]; _packed[4 * k + 1] = _plus.StepUp[k];
+                _packed[4 * k + 2] = _plus.LowerBounds[k]; _packed[4 * k + 3] = _plus.UpperBounds[k];
+            }
+        }
     }
 
     private static ulong Mix(ulong seed, uint id, uint k) => seed ^ (0x9E3779B97F4A7C15ul * (((ulong)id << 8) + k));
@@ -169,10 +186,43 @@ public sealed class AnalogTile
             counters.Add(Op.AdcConversion, (long)batch * nOut);
         }
         if (io.IsPerfect) return;
-        for (int b = 0; b < batch; b++)
+        // The periphery of each sample draws its noise from counters keyed by (call, sample,
+        // iteration), so samples are independent: large batches run in parallel parts with the
+        // same result as in sequence.
+        if (_bmRetries.Length < batch) _bmRetries = new int[batch];
+        int parts = (long)batch * (nIn + nOut) >= 8192 ? Math.Min(batch, Parallelism.MaxThreads) : 1;
+        unsafe
         {
+            fixed (float* py = outp) fixed (float* pq = xq)
+            {
+                nint iy = (nint)py, iq = (nint)pq;
+                if (parts == 1) PeripheryRange(io, new Span<float>(py, batch * nOut), new Span<float>(pq, batch * nIn), 0, batch, call, transposed);
+                else
+                    DeepKernels.RunParts(parts, part => PeripheryRange(io, new Span<float>((float*)iy, batch * nOut), new Span<float>((float*)iq, batch * nIn),
+                        batch * part / parts, batch * (part + 1) / parts, call, transposed));
+            }
+        }
+        if (counters != null && io.BoundManagement != BoundManagement.None)
+        {
+            long retries = 0;
+            for (int b = 0; b < batch; b++) retries += _bmRetries[b];
+            counters.Add(Op.Mac, retries * Rows * Cols);
+            counters.Add(Op.DacConversion, retries * nIn);
+            counters.Add(Op.AdcConversion, retries * nOut);
+        }
+    }
+
+    private int[] _bmRetries = [];
+
+    /// <summary>Noise, ADC, bound management and the digital rescale of samples [b0, b1) of the current MVM.</summary>
+    private void PeripheryRange(IoParams io, Span<float> outp, Span<float> xq, int b0, int b1, ulong call, bool transposed)
+    {
+        int nIn = transposed ? Cols : Rows, nOut = transposed ? Rows : Cols;
+        for (int b = b0; b < b1; b++)
+        {
+            _bmRetries[b] = 0;
             var yr = outp.Slice(b * nOut, nOut);
-            if (scale[b] == 0f) { yr.Clear(); continue; }
+            if (_scale[b] == 0f) { yr.Clear(); continue; }
             var xr = xq.Slice(b * nIn, nIn);
             float factor = 1f;
             for (int iter = 0; ; iter++)
@@ -184,14 +234,9 @@ public sealed class AnalogTile
                 TensorPrimitives.Multiply(xr, 0.5f, xr);
                 if (transposed) Kernels.Gemv(_w, Rows, Cols, xr, yr);
                 else Kernels.GemvTransposed(_w, Rows, Cols, xr, yr);
-                if (counters != null)
-                {
-                    counters.Add(Op.Mac, (long)Rows * Cols);
-                    counters.Add(Op.DacConversion, nIn);
-                    counters.Add(Op.AdcConversion, nOut);
-                }
+                _bmRetries[b]++;
             }
-            TensorPrimitives.Multiply(yr, scale[b] / factor, yr);
+            TensorPrimitives.Multiply(yr, _scale[b] / factor, yr);
         }
     }
 
@@ -207,6 +252,7 @@ public sealed class AnalogTile
             uint stepLow = (uint)call, stepHigh = (uint)(call >> 32) ^ (iter << 16);
             uint baseIdx = _id * 0x10000u ^ sample * (uint)Math.Max(Rows, Cols) * 17u;
             var vs = Vector512.Create(sigma);
+            Span<float> tail = stackalloc float[16];
             ref float ry = ref MemoryMarshal.GetReference(yr);
             for (int j = 0; j < n; j += 16)
             {
@@ -214,8 +260,8 @@ public sealed class AnalogTile
                 if (j + 16 <= n) Vector512.FusedMultiplyAdd(vs, z, Vector512.LoadUnsafe(ref ry, (nuint)j)).StoreUnsafe(ref ry, (nuint)j);
                 else
                 {
-                    z.CopyTo(_normals);
-                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * _normals[k];
+                    z.CopyTo(tail);
+                    for (int k = 0; k < n - j; k++) yr[j + k] += sigma * tail[k];
                 }
             }
         }
@@ -304,22 +350,26 @@ public sealed class AnalogTile
         if (nr == 0) return 0;
         int nc = Trains(d, ad, bl, _colMask, _colIdx);
         if (nc == 0) return 0;
+        if (_packed.Length != 0)
+            for (int jj = 0; jj < nc; jj++) { int j = _colIdx[jj]; _dPos[j] = d[j] > 0 ? 1 : 0; }
         // Slot by slot, as the hardware fires them: in slot t every row line with bit t set meets
-        // every column line with bit t set, and each meeting is one pulse on that device.
+        // every column line with bit t set, and each meeting is one pulse on that device. The lines
+        // of each slot are listed once (counting sort by slot, ascending line order kept), so the
+        // loops below visit only the firing lines.
+        SlotLists(_rowIdx, nr, _rowMask, bl, _rowStart, _rowBySlot);
+        SlotLists(_colIdx, nc, _colMask, bl, _colStart, _colSlot);
+        if (_packed.Length != 0) return PulseSlots(x, bl);
         long pulses = 0;
         for (int t = 0; t < bl; t++)
         {
-            ulong bit = 1ul << t;
-            int nct = 0;
-            for (int jj = 0; jj < nc; jj++) { int j = _colIdx[jj]; if ((_colMask[j] & bit) != 0) _colSlot[nct++] = j; }
+            int c0 = _colStart[t], nct = _colStart[t + 1] - c0;
             if (nct == 0) continue;
-            for (int ii = 0; ii < nr; ii++)
+            for (int ii = _rowStart[t]; ii < _rowStart[t + 1]; ii++)
             {
-                int i = _rowIdx[ii];
-                if ((_rowMask[i] & bit) == 0) continue;
+                int i = _rowBySlot[ii];
                 bool xPos = x[i] > 0;
                 int rowBase = i * Cols;
-                for (int jj = 0; jj < nct; jj++)
+                for (int jj = c0; jj < c0 + nct; jj++)
                 {
                     int j = _colSlot[jj];
                     // Descent: Δw has the sign of −x_i δ_j.
@@ -329,6 +379,23 @@ public sealed class AnalogTile
             }
         }
         return pulses;
+    }
+
+    /// <summary>The lines firing in each slot t: list[start[t] … start[t + 1]), in the order of <paramref name="idx"/>.</summary>
+    private static void SlotLists(int[] idx, int n, ulong[] mask, int bl, int[] start, int[] list)
+    {
+        Array.Clear(start, 0, bl + 1);
+        for (int q = 0; q < n; q++)
+            for (ulong bits = mask[idx[q]]; bits != 0; bits &= bits - 1) start[BitOperations.TrailingZeroCount(bits) + 1]++;
+        for (int t = 0; t < bl; t++) start[t + 1] += start[t];
+        for (int q = 0; q < n; q++)
+        {
+            int line = idx[q];
+            for (ulong bits = mask[line]; bits != 0; bits &= bits - 1) list[start[BitOperations.TrailingZeroCount(bits)]++] = line;
+        }
+        // The fill advanced each start[t] to the end of slot t, i.e. to the old start[t + 1]: shift back.
+        for (int t = bl; t > 0; t--) start[t] = start[t - 1];
+        start[0] = 0;
     }
 
     /// <summary>
@@ -381,9 +448,11 @@ public sealed class AnalogTile
                 }
             }
             int m = Math.Min(16, k - c0);
+            lo.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_trainBits));
+            hi.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(_trainBits), 8);
             for (int l = 0; l < m; l++)
             {
-                ulong bits = l < 8 ? lo.GetElement(l) : hi.GetElement(l - 8);
+                ulong bits = _trainBits[l];
                 if (bits == 0) continue;
                 int line = _cand[c0 + l];
                 mask[line] = bits; idx[count++] = line;
@@ -432,17 +501,66 @@ public sealed class AnalogTile
         a.Program(device, w);
     }
 
+    /// <summary>
+    /// The slot loop of <see cref="StochasticUpdate"/> for single-device tiles on the fast path, the
+    /// per-pulse work of <see cref="Pulse"/> hoisted: the same step law, noise draws in the same
+    /// order and the same clamp, so the states are bit-identical to pulsing one by one.
+    /// </summary>
+    private long PulseSlots(ReadOnlySpan<float> x, int bl)
+    {
+        var a = _plus!;
+        var p = a.Params;
+        ref float w = ref MemoryMarshal.GetReference(a.HiddenStateForPulses);
+        ref float pk = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref int dPos = ref MemoryMarshal.GetArrayDataReference(_dPos);
+        bool constant = p.Model == PulsedModel.ConstantStep, additive = p.AdditiveNoise;
+        float std = p.DwMinStd, addStd = p.DwMinStd * p.DwMin;
+        var pool = _pool;
+        int pos = _poolPos, cols = Cols;
+        long pulses = 0;
+        for (int t = 0; t < bl; t++)
+        {
+            int c0 = _colStart[t], n = _colStart[t + 1] - c0;
+            if (n == 0) continue;
+            ref int slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_colSlot), c0);
+            for (int ii = _rowStart[t]; ii < _rowStart[t + 1]; ii++)
+            {
+                int i = _rowBySlot[ii];
+                int xp = x[i] > 0 ? 1 : 0, rowBase = i * cols;
+                for (int jj = 0; jj < n; jj++)
+                {
+                    int k = rowBase + Unsafe.Add(ref slot, jj);
+                    // Descent: Δw has the sign of −x_i δ_j; the packed record is (Δw↓, Δw↑, w_min, w_max).
+                    int up = xp ^ Unsafe.Add(ref dPos, k - rowBase);
+                    ref float rec = ref Unsafe.Add(ref pk, 4 * k);
+                    float wk = Unsafe.Add(ref w, k);
+                    float s = constant ? MathF.Max(Unsafe.Add(ref rec, up), 0f) : a.MeanStep(k, wk, up != 0);
+                    if (pos == pool.Length) { _poolPos = pos; RefillPool(); pos = 0; }
+                    float xi = pool[pos++];
+                    float dd = additive ? s + addStd * xi : s * (1f + std * xi);
+                    // w − dd is w + (−dd) exactly, so the signed form equals the two-branch one bit for bit.
+                    Unsafe.Add(ref w, k) = Math.Clamp(wk + (2 * up - 1) * dd, Unsafe.Add(ref rec, 2), Unsafe.Add(ref rec, 3));
+                }
+                pulses += n;
+            }
+        }
+        _poolPos = pos;
+        return pulses;
+    }
+
     private float NextPulseNormal()
     {
-        if (_poolPos == _pool.Length)
-        {
-            var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-            ulong block = _poolBlock++;
-            for (int j = 0; j < _pool.Length; j += 16)
-                DeviceRandom.Normal16(_seed, CompPulse, Vector512.Create(_id * 0x100000u + (uint)j) + lane, Vector512.Create((uint)block), (uint)(block >> 32)).CopyTo(_pool.AsSpan(j, 16));
-            _poolPos = 0;
-        }
+        if (_poolPos == _pool.Length) RefillPool();
         return _pool[_poolPos++];
+    }
+
+    private void RefillPool()
+    {
+        var lane = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        ulong block = _poolBlock++;
+        for (int j = 0; j < _pool.Length; j += 16)
+            DeviceRandom.Normal16(_seed, CompPulse, Vector512.Create(_id * 0x100000u + (uint)j) + lane, Vector512.Create((uint)block), (uint)(block >> 32)).CopyTo(_pool.AsSpan(j, 16));
+        _poolPos = 0;
     }
 
     /// <summary>Differential pairs: a pair whose g⁺ or g⁻ passed the refresh threshold is reset and reprogrammed to the same difference (aihwkit OneSidedUnitCell refresh).</summary>

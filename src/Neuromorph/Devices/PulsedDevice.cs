@@ -346,6 +346,12 @@ public sealed class PulsedDeviceArray : IConductanceArray
     public ReadOnlySpan<float> State => _visible ?? _w;
     /// <summary>Hidden (noise-free of write noise) device weights.</summary>
     public ReadOnlySpan<float> HiddenState => _w;
+    /// <summary>
+    /// Writable hidden states for a caller's per-pulse fast path (the crossbar tile): only for arrays
+    /// without write noise, level quantisation, endurance or faults, where a pulse is exactly
+    /// w ← clamp(w ± s, w_min, w_max); the caller keeps every state inside its device's bounds.
+    /// </summary>
+    internal Span<float> HiddenStateForPulses => _w;
     /// <summary>Per-device lower bounds (after device-to-device variation).</summary>
     public ReadOnlySpan<float> LowerBounds => _wMin;
     /// <summary>Per-device upper bounds.</summary>

@@ -93,6 +93,41 @@ public class TileTests
     }
 
     [Fact]
+    public void NoisyBatchMvmDoesNotDependOnThreadCount()
+    {
+        // Large enough for the periphery to run in parallel parts; large weights so that some
+        // samples saturate the ADC and take bound-management retries.
+        int rows = 160, cols = 40, batch = 64;
+        var w = Random(rows * cols, 21, 0.05f);
+        for (int k = 0; k < w.Length; k++) w[k] += 0.5f;
+        var x = Random(batch * rows, 22);
+        for (int k = 0; k < x.Length; k++) x[k] = MathF.Abs(x[k]);   // Σ w x ≈ 25 > ADC bound 20
+        int saved = Parallelism.MaxThreads;
+        var result = new List<(float[] Y, float[] Yt, long Adc)>();
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.MaxThreads = threads;
+                var tile = new AnalogTile(rows, cols, PulsedPresets.GokmenVlasov2016, CellMapping.Single,
+                    IoParams.Preset with { WeightNoise = 0.02f }, IoParams.PresetBackward, new UpdateParams(), 5, 0);
+                tile.Program(w);
+                var counters = new OpCounters();
+                var y = new float[batch * cols];
+                tile.Mvm(x, rows, 0, y, batch, false, counters);
+                var yt = new float[batch * rows];
+                tile.Mvm(y, cols, 0, yt, batch, true, counters);
+                result.Add((y, yt, counters[Op.AdcConversion]));
+            }
+        }
+        finally { Parallelism.MaxThreads = saved; }
+        Assert.True(result[0].Adc > batch * (cols + rows), "no sample took a bound-management retry");
+        Assert.Equal(result[0].Adc, result[1].Adc);
+        Assert.Equal(result[0].Y, result[1].Y);
+        Assert.Equal(result[0].Yt, result[1].Yt);
+    }
+
+    [Fact]
     public void TiledMatrixEqualsOneBigTile()
     {
         int nin = 12, nout = 7, batch = 3;

@@ -78,37 +78,31 @@ public sealed class AnalogMatrix : IWeightMatrix
     }
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, int batch, bool training)
-    {
-        y[..(batch * Outputs)].Clear();
-        for (int c = 0; c < TileColCount; c++)
-        {
-            int c0 = _c0[c], w = _c0[c + 1] - c0;
-            var part = Part(batch * w);
-            for (int r = 0; r < TileRowCount; r++)
-            {
-                _tiles[r, c].Mvm(x, Inputs, _r0[r], part, batch, transposed: false, Counters);
-                for (int b = 0; b < batch; b++)
-                    System.Numerics.Tensors.TensorPrimitives.Add(y.Slice(b * Outputs + c0, w), part.Slice(b * w, w), y.Slice(b * Outputs + c0, w));
-                if (r > 0) Counters?.Add(Op.Accumulate, (long)batch * w);
-            }
-        }
-    }
+    public void Forward(ReadOnlySpan<float> x, Span<float> y, int batch, bool training) => TileProducts(x, y, batch, transposed: false);
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch)
+    public void Backward(ReadOnlySpan<float> dy, Span<float> dx, int batch) => TileProducts(dy, dx, batch, transposed: true);
+
+    /// <summary>
+    /// y ← W·v (or Wᵀ·v when <paramref name="transposed"/>) over the tile grid: each output block is
+    /// the digital sum of the analog products of the tiles along its input blocks.
+    /// </summary>
+    private void TileProducts(ReadOnlySpan<float> v, Span<float> y, int batch, bool transposed)
     {
-        dx[..(batch * Inputs)].Clear();
-        for (int r = 0; r < TileRowCount; r++)
+        int inWidth = transposed ? Outputs : Inputs, outWidth = transposed ? Inputs : Outputs;
+        int[] outEdges = transposed ? _r0 : _c0, inEdges = transposed ? _c0 : _r0;
+        y[..(batch * outWidth)].Clear();
+        for (int o = 0; o < outEdges.Length - 1; o++)
         {
-            int r0 = _r0[r], h = _r0[r + 1] - r0;
-            var part = Part(batch * h);
-            for (int c = 0; c < TileColCount; c++)
+            int o0 = outEdges[o], w = outEdges[o + 1] - o0;
+            var part = Part(batch * w);
+            for (int i = 0; i < inEdges.Length - 1; i++)
             {
-                _tiles[r, c].Mvm(dy, Outputs, _c0[c], part, batch, transposed: true, Counters);
+                var tile = transposed ? _tiles[o, i] : _tiles[i, o];
+                tile.Mvm(v, inWidth, inEdges[i], part, batch, transposed, Counters);
                 for (int b = 0; b < batch; b++)
-                    System.Numerics.Tensors.TensorPrimitives.Add(dx.Slice(b * Inputs + r0, h), part.Slice(b * h, h), dx.Slice(b * Inputs + r0, h));
-                if (c > 0) Counters?.Add(Op.Accumulate, (long)batch * h);
+                    System.Numerics.Tensors.TensorPrimitives.Add(y.Slice(b * outWidth + o0, w), part.Slice(b * w, w), y.Slice(b * outWidth + o0, w));
+                if (i > 0) Counters?.Add(Op.Accumulate, (long)batch * w);
             }
         }
     }

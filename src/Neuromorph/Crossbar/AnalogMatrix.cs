@@ -1,6 +1,7 @@
 using Neuromorph.Devices;
 using Neuromorph.Energy;
 using Neuromorph.Learning.Deep;
+using Neuromorph.Numerics;
 
 namespace Neuromorph.Crossbar;
 
@@ -127,7 +128,7 @@ public sealed class AnalogMatrix : IWeightMatrix
             {
                 nint ix = (nint)px, id = (nint)pd;
                 int lx = x.Length, ld = dy.Length;
-                DeepKernels.RunParts(tiles, t =>
+                Parallelism.RunParts(tiles, t =>
                 {
                     int r = t / TileColCount, c = t % TileColCount;
                     _tiles[r, c].UpdateWeights(new ReadOnlySpan<float>((float*)ix, lx), Inputs, _r0[r], new ReadOnlySpan<float>((float*)id, ld), Outputs, _c0[c], batch, lr, counted ? _tileCounts[t] : null);

@@ -198,7 +198,7 @@ public sealed class AnalogTile
                 nint iy = (nint)py, iq = (nint)pq;
                 if (parts == 1) PeripheryRange(io, new Span<float>(py, batch * nOut), new Span<float>(pq, batch * nIn), 0, batch, call, transposed);
                 else
-                    DeepKernels.RunParts(parts, part => PeripheryRange(io, new Span<float>((float*)iy, batch * nOut), new Span<float>((float*)iq, batch * nIn),
+                    Parallelism.RunParts(parts, part => PeripheryRange(io, new Span<float>((float*)iy, batch * nOut), new Span<float>((float*)iq, batch * nIn),
                         batch * part / parts, batch * (part + 1) / parts, call, transposed));
             }
         }

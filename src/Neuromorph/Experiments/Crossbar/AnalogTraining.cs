@@ -28,6 +28,8 @@ public sealed class AnalogTraining : IExperiment
     private readonly int[] _hidden;
     private readonly string _architecture;
     private readonly ActivationKind _act;
+    private readonly NetworkSpec? _spec;
+    private IReadOnlyList<int> _shape = [];
     private readonly string[] _presets, _algorithms;
     private readonly float _ttGamma, _ttLearningRate;
     private readonly int _ttEvery;
@@ -42,7 +44,9 @@ public sealed class AnalogTraining : IExperiment
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
-        _architecture = net.GetString("kind", "mlp", "mlp", "lenet5");
+        _architecture = net.GetString("kind", net.Has("layers") ? "layers" : "mlp", "mlp", "lenet5", "layers");
+        if (_architecture == "layers") _spec = NetworkSpec.Read(net);
+        else if (net.Has("layers")) net.Error("layers", $"a layer list describes the network only with kind: layers (or no kind), not kind: {_architecture}");
         _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
         _act = AnalogSetup.Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh"));
         var sub = root.Section("substrate");
@@ -81,7 +85,8 @@ public sealed class AnalogTraining : IExperiment
         int d = train.FeatureCount, c = train.ClassCount;
         if (_architecture == "lenet5" && (train.SampleShape.Count != 2 || train.SampleShape[0] < 12 || train.SampleShape[1] < 12))
             throw new InvalidOperationException($"network.kind lenet5 needs images of at least 12×12 pixels; {_data.Dataset} has shape [{string.Join(", ", train.SampleShape)}]");
-        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {test.Count} test samples; network " + (_architecture == "mlp" ? $"{d}–{string.Join("–", _hidden)}–{c} ({_act})" : "LeNet-5"));
+        _shape = train.SampleShape;
+        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {test.Count} test samples; network " + (_architecture == "mlp" ? $"{d}–{string.Join("–", _hidden)}–{c} ({_act})" : _architecture == "lenet5" ? "LeNet-5" : NetworkSpec.Describe(Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed))));
         var curves = new List<Series>();
         var accuracies = new List<(string Name, double Acc)>();
         var rows = new List<string[]>();
@@ -151,8 +156,12 @@ public sealed class AnalogTraining : IExperiment
         }
     }
 
-    private Sequential Build(int d, int c, Func<int, int, int, IWeightMatrix> weights, ulong seed) =>
-        _architecture == "lenet5" ? ConvNets.LeNet5(weights, seed) : AnalogSetup.Mlp(d, _hidden, c, _act, weights, seed);
+    private Sequential Build(int d, int c, Func<int, int, int, IWeightMatrix> weights, ulong seed) => _architecture switch
+    {
+        "lenet5" => ConvNets.LeNet5(weights, seed),
+        "layers" => _spec!.Build(_shape, c, weights, seed),
+        _ => AnalogSetup.Mlp(d, _hidden, c, _act, weights, seed),
+    };
 
     private void AddEnergy(RunContext ctx, OpCounters counts, int inferences, int d, int c)
     {

@@ -12,19 +12,10 @@ namespace Neuromorph.Tests.Crossbar;
 /// <summary>Weight-to-device mappings of the tile: single, reference column, differential pair; N cells per weight.</summary>
 public class MappingTests
 {
-    private static float[] Random(int n, ulong seed, float std = 1f)
-    {
-        var a = new float[n];
-        new RandomStream(seed, "mapping-test").FillNormal(a, 0, std);
-        return a;
-    }
+    private static float[] Random(int n, ulong seed, float std = 1f) => TileTests.Random(n, seed, std);
 
     /// <summary>A noise-free constant-step device: no spreads, bounds ±1.</summary>
-    private static PulsedDeviceParams Clean(float dw = 0.001f) => new()
-    {
-        Model = PulsedModel.ConstantStep, DwMin = dw, DwMinDtod = 0, DwMinStd = 0, UpDownDtod = 0,
-        WMin = -1f, WMax = 1f, WMinDtod = 0, WMaxDtod = 0,
-    };
+    private static PulsedDeviceParams Clean(float dw = 0.001f) => TileTests.Clean(dw);
 
     private static AnalogTile Tile(int rows, int cols, PulsedDeviceParams dev, CellMapping m, ulong seed = 3, UpdateParams? update = null) =>
         new(rows, cols, dev, m, IoParams.Perfect, IoParams.Perfect, update ?? new UpdateParams(), seed, 0);
@@ -162,6 +153,7 @@ public class MappingTests
     }
 
     [Theory]
+    [InlineData(MappingKind.Single, 1)]
     [InlineData(MappingKind.Reference, 1)]
     [InlineData(MappingKind.Single, 3)]
     [InlineData(MappingKind.Differential, 2)]

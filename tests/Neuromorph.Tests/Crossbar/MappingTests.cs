@@ -20,13 +20,15 @@ public class MappingTests
     private static AnalogTile Tile(int rows, int cols, PulsedDeviceParams dev, CellMapping m, ulong seed = 3, UpdateParams? update = null) =>
         new(rows, cols, dev, m, IoParams.Perfect, IoParams.Perfect, update ?? new UpdateParams(), seed, 0);
 
+    /// <summary>Every cell kind with one and with three cells per weight.</summary>
+    public static readonly TheoryData<MappingKind, int> EveryMapping = new()
+    {
+        { MappingKind.Single, 1 }, { MappingKind.Single, 3 }, { MappingKind.Reference, 1 },
+        { MappingKind.Reference, 3 }, { MappingKind.Differential, 1 }, { MappingKind.Differential, 3 },
+    };
+
     [Theory]
-    [InlineData(MappingKind.Single, 1)]
-    [InlineData(MappingKind.Single, 3)]
-    [InlineData(MappingKind.Reference, 1)]
-    [InlineData(MappingKind.Reference, 4)]
-    [InlineData(MappingKind.Differential, 1)]
-    [InlineData(MappingKind.Differential, 2)]
+    [MemberData(nameof(EveryMapping))]
     public void KirchhoffSumEqualsMatrixProductUnderEveryMapping(MappingKind kind, int n)
     {
         int rows = 11, cols = 6, batch = 3;
@@ -184,12 +186,7 @@ public class MappingTests
     }
 
     [Theory]
-    [InlineData(MappingKind.Single, 1)]
-    [InlineData(MappingKind.Single, 3)]
-    [InlineData(MappingKind.Reference, 1)]
-    [InlineData(MappingKind.Reference, 3)]
-    [InlineData(MappingKind.Differential, 1)]
-    [InlineData(MappingKind.Differential, 3)]
+    [MemberData(nameof(EveryMapping))]
     public void DigitsClassifierLearnsOnTilesUnderEveryMapping(MappingKind kind, int n)
     {
         // A 64–10 softmax classifier on the 8×8 digits, trained in situ with stochastic pulses on

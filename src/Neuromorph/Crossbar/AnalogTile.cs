@@ -169,9 +169,8 @@ public sealed class AnalogTile
     private void SyncWeights()
     {
         if (_plus is null) return;
-        if (_minus is null && _devices == 1) _plus.State.CopyTo(_w);
-        else if (_devices == 1) TensorPrimitives.Subtract(_plus.State, _minus!.State, _w);
-        else CellMapping.SumCells(_plus.State, _minus is null ? default : _minus.State, _devices, _w);
+        // Σ_k g_k or Σ_k (g⁺_k − g⁻_k); for N = 1 a copy or one subtraction.
+        CellMapping.SumCells(_plus.State, _minus is null ? default : _minus.State, _devices, _w);
         if (_ref is null) return;
         // Column current minus the reference current: w_ij = Σ_k g_ijk − Σ_k g_ref,ik.
         for (int i = 0; i < Rows; i++)

@@ -15,8 +15,10 @@ namespace Neuromorph.Crossbar;
 /// One crossbar tile of rows × cols cross-points (rows = input word lines driven by DACs, cols =
 /// output bit lines read by ADCs): I_j = Σ_i G_ij V_i by Ohm's and Kirchhoff's laws, in
 /// normalised units y_j = Σ_i w_ij x_i. The weights live on pulsed-update devices
-/// (<see cref="PulsedDeviceArray"/>, one per weight or a differential pair), or on ideal floats
-/// when no device is given (the periphery still applies). Forward and backward run through the
+/// (<see cref="PulsedDeviceArray"/>) in the cells of <see cref="CellMapping"/> — one device, one
+/// device against a per-row reference device, or a differential pair, N such cells per weight with
+/// counter-based arbitration of the updates — or on ideal floats when no device is given (the
+/// periphery still applies). Forward and backward run through the
 /// same periphery (<see cref="IoParams"/>); the update is the parallel pulsed outer product of
 /// <see cref="UpdateParams"/>. Structure of arrays, scratch sized once per batch capacity.
 /// </summary>
@@ -26,7 +28,12 @@ public sealed class AnalogTile
     private static readonly uint CompTrain = Philox.ComponentId("tile.pulse-train");
     private readonly float[] _w;
     private float[] _wT = [];                 // Wᵀ for the backward product, refreshed each backward call
-    private readonly PulsedDeviceArray? _plus, _minus;
+    private readonly PulsedDeviceArray? _plus, _minus, _ref;
+    private readonly float[] _refSum = [];     // Σ_k g_ref,ik per row (reference mapping)
+    private readonly int _cells;                // rows × cols
+    private readonly int _devices;              // N cells per weight
+    private int _selected, _off;                // arbitration counter and its device offset k·cells
+    private static readonly uint CompReference = Philox.ComponentId("tile.reference");
     private readonly ulong _seed;
     private readonly uint _id;
     private ulong _mvmCount;
@@ -57,10 +64,19 @@ public sealed class AnalogTile
         Rows = rows; Cols = cols; Forward = forward; BackwardIo = backward; Update = update; Mapping = mapping;
         _seed = seed; _id = id;
         _w = new float[rows * cols];
+        _cells = rows * cols;
+        _devices = mapping.DevicesPerWeight;
         if (device != null)
         {
-            _plus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 1));
-            if (mapping == CellMapping.Differential) _minus = new PulsedDeviceArray(rows * cols, device, Mix(seed, id, 2));
+            // Cell k of weight i is device k·rows·cols + i of each array.
+            _plus = new PulsedDeviceArray(_devices * _cells, device, Mix(seed, id, 1));
+            if (mapping.Kind == MappingKind.Differential) _minus = new PulsedDeviceArray(_devices * _cells, device, Mix(seed, id, 2));
+            if (mapping.Kind == MappingKind.Reference)
+            {
+                _ref = new PulsedDeviceArray(_devices * rows, device, Mix(seed, id, 3));
+                _refSum = new float[rows];
+                ProgramReferences();
+            }
             SyncWeights();
         }
         _rowMask = new ulong[rows]; _colMask = new ulong[cols];
@@ -73,9 +89,9 @@ public sealed class AnalogTile
         {
             // Single devices on the fast path: each device's fixed step sizes and bounds side by side
             // (one cache line per pulse instead of four), read by PulseSlots.
-            _packed = new float[4 * rows * cols];
+            _packed = new float[4 * _devices * rows * cols];
             _dPos = new int[cols];
-            for (int k = 0; k < rows * cols; k++)
+            for (int k = 0; k < _devices * rows * cols; k++)
             {
                 _packed[4 * k] = _plus.StepDown[k]; _packed[4 * k + 1] = _plus.StepUp[k];
                 _packed[4 * k + 2] = _plus.LowerBounds[k]; _packed[4 * k + 3] = _plus.UpperBounds[k];
@@ -97,33 +113,79 @@ public sealed class AnalogTile
     public UpdateParams Update { get; }
     /// <summary>Weight-to-device mapping.</summary>
     public CellMapping Mapping { get; }
-    /// <summary>The devices holding the weight (g⁺ for pairs); null for ideal weights.</summary>
+    /// <summary>The devices holding the weight (g⁺ for pairs; cell k of weight i at k·rows·cols + i); null for ideal weights.</summary>
     public PulsedDeviceArray? Devices => _plus;
     /// <summary>g⁻ of differential pairs.</summary>
     public PulsedDeviceArray? MinusDevices => _minus;
+    /// <summary>Reference devices of the reference mapping (cell k of row i at k·rows + i); null otherwise.</summary>
+    public PulsedDeviceArray? ReferenceDevices => _ref;
+    /// <summary>Cells per weight (N).</summary>
+    public int DevicesPerWeight => _devices;
+    /// <summary>The arbitration counter: the cell k ∈ [0, N) the next update event pulses.</summary>
+    public int SelectedDevice => _selected;
     /// <summary>Effective weights (rows × cols).</summary>
     public ReadOnlySpan<float> Weights => _w;
     /// <summary>Pair refreshes performed (differential mapping).</summary>
     public long Refreshes { get; private set; }
 
-    /// <summary>Programs the weights (rows × cols) onto the devices: w for single devices; g⁺ = w_min + max(w, 0), g⁻ = w_min + max(−w, 0) for pairs.</summary>
+    /// <summary>
+    /// Programs the weights (rows × cols) onto the devices, each of the N cells of a weight to
+    /// v = w/N: g = v for single devices; g = ḡ + v (ḡ the nominal mid-range) against the reference;
+    /// g⁺ = w_min + max(v, 0), g⁻ = w_min + max(−v, 0) for pairs. The reference devices are not touched.
+    /// </summary>
     public void Program(ReadOnlySpan<float> w)
     {
         if (w.Length != _w.Length) throw new ArgumentException($"expected {_w.Length} weights, got {w.Length}", nameof(w));
         if (_plus is null) { w.CopyTo(_w); return; }
-        for (int i = 0; i < w.Length; i++)
-        {
-            if (_minus is null) _plus.Program(i, w[i]);
-            else { float floor = _plus.Params.WMin; _plus.Program(i, floor + Math.Max(w[i], 0f)); _minus.Program(i, floor + Math.Max(-w[i], 0f)); }
-        }
+        var p = _plus.Params;
+        float mid = 0.5f * (p.WMin + p.WMax), inv = 1f / _devices;
+        for (int k = 0; k < _devices; k++)
+            for (int i = 0; i < w.Length; i++)
+            {
+                int c = k * _cells + i;
+                float v = _devices == 1 ? w[i] : w[i] * inv;
+                if (_minus is not null) { _plus.Program(c, p.WMin + Math.Max(v, 0f)); _minus.Program(c, p.WMin + Math.Max(-v, 0f)); }
+                else _plus.Program(c, _ref is null ? v : mid + v);
+            }
         SyncWeights();
+    }
+
+    /// <summary>
+    /// Programs each reference device once to the middle of its own window, (g_min + g_max)/2, plus
+    /// one draw of the device's write noise σ_write·Δw_min·ξ when it has any; Σ_k g_ref per row is kept.
+    /// </summary>
+    private void ProgramReferences()
+    {
+        var r = _ref!;
+        float sw = r.Params.WriteNoiseStd * r.Params.DwMin;
+        for (int c = 0; c < r.Count; c++)
+        {
+            float noise = sw > 0 ? sw * DeviceRandom.Normal(_seed, CompReference, _id * 0x10000u + (uint)c, 0) : 0f;
+            r.Program(c, 0.5f * (r.LowerBounds[c] + r.UpperBounds[c]) + noise);
+        }
+        CellMapping.SumCells(r.State, default, _devices, _refSum);
     }
 
     private void SyncWeights()
     {
         if (_plus is null) return;
-        if (_minus is null) _plus.State.CopyTo(_w);
-        else TensorPrimitives.Subtract(_plus.State, _minus.State, _w);
+        // Σ_k g_k or Σ_k (g⁺_k − g⁻_k); for N = 1 a copy or one subtraction.
+        CellMapping.SumCells(_plus.State, _minus is null ? default : _minus.State, _devices, _w);
+        if (_ref is null) return;
+        // Column current minus the reference current: w_ij = Σ_k g_ijk − Σ_k g_ref,ik.
+        for (int i = 0; i < Rows; i++)
+        {
+            var row = _w.AsSpan(i * Cols, Cols);
+            TensorPrimitives.Subtract(row, _refSum[i], row);
+        }
+    }
+
+    /// <summary>Boybat's arbitration: after each update event the selection counter moves to the next cell.</summary>
+    private void Advance()
+    {
+        if (_devices == 1) return;
+        _selected = _selected + 1 == _devices ? 0 : _selected + 1;
+        _off = _selected * _cells;
     }
 
     private void EnsureScratch(int batch, int width)
@@ -296,6 +358,8 @@ public sealed class AnalogTile
                 var xr = x.Slice(b * xStride + xOffset, Rows);
                 var dr = d.Slice(b * dStride + dOffset, Cols);
                 pulses += Update.PulseType == PulseType.Stochastic ? StochasticUpdate(xr, dr, learningRate) : DeterministicUpdate(xr, dr, learningRate);
+                // One update event per sample's outer product.
+                Advance();
             }
         if (_minus != null) Refresh(counters);
         SyncWeights();
@@ -333,6 +397,8 @@ public sealed class AnalogTile
             _chi[k] = c - MathF.Sign(c) * n * eps;
             pulses += n;
         }
+        // The transfer of the accumulator is one update event.
+        Advance();
         return pulses;
     }
 
@@ -480,8 +546,10 @@ public sealed class AnalogTile
         return pulses;
     }
 
+    /// <summary><paramref name="n"/> pulses on weight <paramref name="device"/>'s selected cell.</summary>
     private void Pulse(int device, bool up, int n)
     {
+        device += _off;
         PulsedDeviceArray a;
         if (_minus is null) a = _plus!;
         else { a = up ? _plus! : _minus; up = true; }
@@ -510,8 +578,9 @@ public sealed class AnalogTile
     {
         var a = _plus!;
         var p = a.Params;
-        ref float w = ref MemoryMarshal.GetReference(a.HiddenStateForPulses);
-        ref float pk = ref MemoryMarshal.GetArrayDataReference(_packed);
+        // The selected cell's devices (offset k·rows·cols; Boybat arbitration).
+        ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(a.HiddenStateForPulses), _off);
+        ref float pk = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), 4 * _off);
         ref int dPos = ref MemoryMarshal.GetArrayDataReference(_dPos);
         bool constant = p.Model == PulsedModel.ConstantStep, additive = p.AdditiveNoise;
         float std = p.DwMinStd, addStd = p.DwMinStd * p.DwMin;
@@ -563,7 +632,7 @@ public sealed class AnalogTile
         _poolPos = 0;
     }
 
-    /// <summary>Differential pairs: a pair whose g⁺ or g⁻ passed the refresh threshold is reset and reprogrammed to the same difference (aihwkit OneSidedUnitCell refresh).</summary>
+    /// <summary>Differential pairs: a pair (each of the N cells of a weight on its own) whose g⁺ or g⁻ passed the refresh threshold is reset and reprogrammed to the same difference (aihwkit OneSidedUnitCell refresh).</summary>
     private void Refresh(OpCounters? counters)
     {
         var gp = _plus!.State; var gm = _minus!.State;

@@ -61,13 +61,8 @@ public sealed class PcmProgrammedMatrix
         if (w.Length != n) throw new ArgumentException($"expected {n} values", nameof(w));
         if (readNoise) { Plus.Read(t, _gp, readIndex); Minus.Read(t, _gm, readIndex); }
         else { Plus.Drifted(t, _gp); Minus.Drifted(t, _gm); }
-        float inv = 1f / (Scale * DevicesPerWeight);
-        for (int i = 0; i < n; i++)
-        {
-            float g = 0f;
-            for (int k = 0; k < DevicesPerWeight; k++) g += _gp[k * n + i] - _gm[k * n + i];
-            w[i] = g * inv;
-        }
+        CellMapping.SumCells(_gp, _gm, DevicesPerWeight, w);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(w, 1f / (Scale * DevicesPerWeight), w);
     }
 }
 

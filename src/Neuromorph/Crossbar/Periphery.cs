@@ -147,20 +147,99 @@ public sealed record IoParams
     }
 }
 
-/// <summary>How one signed weight is held by conductances.</summary>
-public enum CellMapping
+/// <summary>How the devices of one weight form a signed value (see <see cref="CellMapping"/>).</summary>
+public enum MappingKind
 {
     /// <summary>
     /// One bidirectional device per weight; its normalised state is the weight (aihwkit's pulsed
-    /// devices, whose [w_min, w_max] already stands for a device against a fixed reference column).
+    /// devices, whose [w_min, w_max] already stands for a device against an ideal reference).
     /// </summary>
     Single,
+    /// <summary>
+    /// One device per weight against a reference device per input row: w_ij = g_ij − g_ref,i. The
+    /// reference of row i is programmed once to the middle of its own conductance window,
+    /// g_ref,i = (g_min,i + g_max,i)/2 (so its device-to-device spread of the bounds, and its write
+    /// noise if any, offsets the whole row) and is never updated; a weight w is programmed as
+    /// g_ij = ḡ + w with ḡ = (w_min + w_max)/2 the nominal mid-range, so w spans
+    /// ±(w_max − w_min)/2. The column current minus the reference current gives
+    /// y_j = Σ_i (g_ij − g_ref,i) x_i = (W·x)_j − Σ_i (g_ref,i − ḡ) x_i.
+    /// </summary>
+    Reference,
     /// <summary>
     /// Differential pair w = g⁺ − g⁻ with potentiation-only updates (positive steps to g⁺, negative
     /// to g⁻) and a refresh that reprograms a pair when either device nears saturation (aihwkit
     /// OneSidedUnitCell; the scheme PCM needs, Nandakumar et al. 2020).
     /// </summary>
     Differential,
+}
+
+/// <summary>
+/// How one signed weight is held by conductances: the <see cref="MappingKind"/> of its cell and the
+/// number N of such cells per weight (multi-memristive synapse, Boybat et al. 2018, Nat. Commun.
+/// 9:2514). With N cells the column current sums them, w = Σ_{k=1..N} w_k (w_k = g_k, g_k − g_ref,k
+/// or g⁺_k − g⁻_k), so the weight range grows N-fold; a weight w is programmed as w/N on every cell.
+/// At each update event only the cell pointed to by a global selection counter receives the
+/// pulses, and the counter then advances by one (mod N) — Boybat's counter-based arbitration — so
+/// one pulse still moves w by one device step, while the independent device-to-device spread of
+/// the N cells averages out (the relative spread of programmed weights falls as 1/√N).
+/// The default value is one single device per weight.
+/// </summary>
+public readonly record struct CellMapping
+{
+    private readonly int _extra;   // N − 1, so that default(CellMapping) is one device
+
+    /// <summary>A mapping of <paramref name="kind"/> with <paramref name="devicesPerWeight"/> cells per weight.</summary>
+    public CellMapping(MappingKind kind, int devicesPerWeight = 1)
+    {
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown mapping kind");
+        if (devicesPerWeight is < 1 or > MaxDevicesPerWeight) throw new ArgumentOutOfRangeException(nameof(devicesPerWeight), devicesPerWeight, $"devices per weight must be 1…{MaxDevicesPerWeight}");
+        Kind = kind; _extra = devicesPerWeight - 1;
+    }
+
+    /// <summary>Largest N accepted.</summary>
+    public const int MaxDevicesPerWeight = 64;
+    /// <summary>The cell kind.</summary>
+    public MappingKind Kind { get; }
+    /// <summary>Cells (devices or pairs) per weight, N ≥ 1.</summary>
+    public int DevicesPerWeight => _extra + 1;
+    /// <summary>One device per weight.</summary>
+    public static CellMapping Single => new(MappingKind.Single);
+    /// <summary>One device per weight against a reference device per row.</summary>
+    public static CellMapping Reference => new(MappingKind.Reference);
+    /// <summary>One differential pair per weight.</summary>
+    public static CellMapping Differential => new(MappingKind.Differential);
+    /// <summary>The same kind with <paramref name="n"/> cells per weight.</summary>
+    public CellMapping WithDevices(int n) => new(Kind, n);
+    /// <summary>The configuration name: single, reference or differential, with ×N when N &gt; 1.</summary>
+    public override string ToString() => Name(Kind) + (DevicesPerWeight > 1 ? $"×{DevicesPerWeight}" : "");
+    /// <summary>The configuration name of a kind (single, reference, differential).</summary>
+    public static string Name(MappingKind kind) => kind switch { MappingKind.Reference => "reference", MappingKind.Differential => "differential", _ => "single" };
+
+    /// <summary>
+    /// Sum over the N cells of each weight: w_i = Σ_k (g⁺[k·n + i] − g⁻[k·n + i]) with n =
+    /// w.Length, or Σ_k g⁺[k·n + i] when <paramref name="minus"/> is empty (cell k of weight i at
+    /// k·n + i). The terms are added in k order, w = (…(d₀ + d₁) + …) + d_{N−1}, the same rounding
+    /// as a scalar running sum from zero.
+    /// </summary>
+    public static void SumCells(ReadOnlySpan<float> plus, ReadOnlySpan<float> minus, int devices, Span<float> w)
+    {
+        int n = w.Length;
+        if (plus.Length < devices * n || (!minus.IsEmpty && minus.Length < devices * n)) throw new ArgumentException($"need {devices}·{n} device states");
+        if (minus.IsEmpty) plus[..n].CopyTo(w);
+        else System.Numerics.Tensors.TensorPrimitives.Subtract(plus[..n], minus[..n], w);
+        for (int k = 1; k < devices; k++)
+        {
+            var p = plus.Slice(k * n, n);
+            if (minus.IsEmpty) { System.Numerics.Tensors.TensorPrimitives.Add(w, p, w); continue; }
+            var m = minus.Slice(k * n, n);
+            int i = 0;
+            ref float rw = ref MemoryMarshal.GetReference(w);
+            if (Vector512.IsHardwareAccelerated)
+                for (; i <= n - 16; i += 16)
+                    (Vector512.LoadUnsafe(ref rw, (nuint)i) + (Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(p), (nuint)i) - Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(m), (nuint)i))).StoreUnsafe(ref rw, (nuint)i);
+            for (; i < n; i++) w[i] += p[i] - m[i];
+        }
+    }
 }
 
 /// <summary>Pulse generation of the parallel outer-product update.</summary>

@@ -32,6 +32,36 @@ public static class AnalogSetup
         _ => throw new ArgumentException($"unknown device preset '{name}' ({string.Join(", ", PresetNames)})", nameof(name)),
     };
 
+    /// <summary>Names accepted by <c>substrate.mapping</c>: <c>preset</c> keeps the preset's own mapping.</summary>
+    public static readonly string[] MappingNames = ["preset", "single", "reference", "differential"];
+
+    /// <summary>
+    /// Reads <c>substrate.mapping</c> (one name or a list: single, reference, differential or
+    /// preset — the preset's own mapping, <paramref name="preset"/>) and
+    /// <c>substrate.devices_per_weight</c> (one N or a list, 1…<see cref="CellMapping.MaxDevicesPerWeight"/>;
+    /// N cells per weight, Boybat et al. 2018) and returns every combination, mapping-major. Absent
+    /// keys give the preset's mapping with one device per weight.
+    /// </summary>
+    public static CellMapping[] Mappings(ConfigSection sub, CellMapping preset)
+    {
+        var kinds = sub.GetStringList("mapping", ["preset"], MappingNames);
+        if (kinds.Length == 0) sub.Error("mapping", $"name at least one mapping ({string.Join(", ", MappingNames)})");
+        var ns = sub.GetDoubleList("devices_per_weight", [1], 1, CellMapping.MaxDevicesPerWeight);
+        if (ns.Length == 0) sub.Error("devices_per_weight", "give at least one N");
+        var result = new List<CellMapping>();
+        foreach (var n in ns)
+            if (n != Math.Floor(n)) { sub.Error("devices_per_weight", $"{n} is not a whole number of devices"); return [preset]; }
+        foreach (var k in kinds)
+            foreach (var n in ns)
+            {
+                var kind = k switch { "single" => MappingKind.Single, "reference" => MappingKind.Reference, "differential" => MappingKind.Differential, _ => preset.Kind };
+                var m = new CellMapping(kind, (int)n);
+                if (result.Contains(m)) { sub.Error("mapping", $"{m} is listed twice"); continue; }
+                result.Add(m);
+            }
+        return [.. result];
+    }
+
     /// <summary>Loads MNIST or the 8×8 digits (stratified split) scaled to [0, 1], optionally truncated.</summary>
     public sealed class DataSpec
     {

@@ -144,10 +144,24 @@ public sealed class AnalogTile
             {
                 int c = k * _cells + i;
                 float v = _devices == 1 ? w[i] : w[i] * inv;
-                if (_minus is not null) { _plus.Program(c, p.WMin + Math.Max(v, 0f)); _minus.Program(c, p.WMin + Math.Max(-v, 0f)); }
+                if (_minus is not null) ProgramPair(c, v);
                 else _plus.Program(c, _ref is null ? v : mid + v);
             }
         SyncWeights();
+    }
+
+    /// <summary>
+    /// Writes w = g⁺ − g⁻ onto pair <paramref name="c"/> as program-and-verify would: both devices
+    /// start from the pair's common floor b = max(g_min⁺, g_min⁻) (each device's own, dispersed
+    /// bound), the one on the sign of w is raised to b + |w|, so the pair reads exactly w whenever
+    /// b + |w| fits the device's window (else it saturates there). Programming both to the nominal
+    /// floor instead would leave an offset g_min⁺ − g_min⁻ on every weight of dispersed devices.
+    /// </summary>
+    private void ProgramPair(int c, float w)
+    {
+        float b = Math.Max(_plus!.LowerBounds[c], _minus!.LowerBounds[c]);
+        _plus.Program(c, b + Math.Max(w, 0f));
+        _minus.Program(c, b + Math.Max(-w, 0f));
     }
 
     /// <summary>
@@ -637,14 +651,11 @@ public sealed class AnalogTile
     {
         var gp = _plus!.State; var gm = _minus!.State;
         float thr = Update.RefreshThreshold * _plus.Params.WMax;
-        float floor = _plus.Params.WMin;
         long n = 0;
         for (int i = 0; i < gp.Length; i++)
         {
             if (gp[i] < thr && gm[i] < thr) continue;
-            float w = gp[i] - gm[i];
-            _plus.Program(i, floor + Math.Max(w, 0f));
-            _minus.Program(i, floor + Math.Max(-w, 0f));
+            ProgramPair(i, gp[i] - gm[i]);
             n++;
         }
         Refreshes += n;

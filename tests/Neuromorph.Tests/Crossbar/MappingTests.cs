@@ -27,6 +27,21 @@ public class MappingTests
         { MappingKind.Reference, 3 }, { MappingKind.Differential, 1 }, { MappingKind.Differential, 3 },
     };
 
+    [Fact]
+    public void DifferentialPairsOfDispersedDevicesReadBackTheProgrammedWeight()
+    {
+        // Bounds spread 30 % device to device (aihwkit's default): each pair is written from its
+        // own common floor, so g⁺ − g⁻ = w wherever the window allows (here |w| ≤ 0.2 ≪ 0.6).
+        int rows = 20, cols = 10;
+        var dev = new PulsedDeviceParams { DwMin = 0.001f, WMin = -0.6f, WMax = 0.6f, DwMinDtod = 0.3f, WMinDtod = 0.3f, WMaxDtod = 0.3f, DwMinStd = 0.3f };
+        var w = Random(rows * cols, 5, 0.07f);
+        for (int i = 0; i < w.Length; i++) w[i] = Math.Clamp(w[i], -0.2f, 0.2f);
+        var tile = Tile(rows, cols, dev, CellMapping.Differential);
+        tile.Program(w);
+        for (int i = 0; i < w.Length; i++) Assert.Equal(w[i], tile.Weights[i], 1e-5f);
+        Assert.Contains(tile.Devices!.LowerBounds.ToArray(), b => Math.Abs(b + 0.6f) > 0.05f);   // the floors really are dispersed
+    }
+
     [Theory]
     [MemberData(nameof(EveryMapping))]
     public void KirchhoffSumEqualsMatrixProductUnderEveryMapping(MappingKind kind, int n)

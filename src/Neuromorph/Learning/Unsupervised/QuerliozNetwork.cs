@@ -76,7 +76,8 @@ public sealed record QuerliozParams
         Pos(MaxRate, nameof(MaxRate)); Pos(MinPeriod, nameof(MinPeriod));
         if (!(MinRate >= 0 && MinRate <= MaxRate)) throw new ArgumentOutOfRangeException(nameof(MinRate), MinRate, "MinRate must be in [0, MaxRate]");
         if (!(InputCutoff >= 0 && InputCutoff < 1)) throw new ArgumentOutOfRangeException(nameof(InputCutoff), InputCutoff, "InputCutoff must be in [0, 1)");
-        if (!(PeriodJitter >= 0 && PeriodJitter < 1)) throw new ArgumentOutOfRangeException(nameof(PeriodJitter), PeriodJitter, "PeriodJitter must be in [0, 1)"); Pos(PresentationTime, nameof(PresentationTime)); Pos(TauLeak, nameof(TauLeak));
+        if (!(PeriodJitter >= 0 && PeriodJitter < 1)) throw new ArgumentOutOfRangeException(nameof(PeriodJitter), PeriodJitter, "PeriodJitter must be in [0, 1)");
+        Pos(PresentationTime, nameof(PresentationTime)); Pos(TauLeak, nameof(TauLeak));
         Pos(Threshold, nameof(Threshold)); Pos(LtpWindow, nameof(LtpWindow)); Pos(IdealStep, nameof(IdealStep));
         if (InhibitTime < 0) throw new ArgumentOutOfRangeException(nameof(InhibitTime), InhibitTime, "InhibitTime must be ≥ 0");
         if (RefractoryTime < 0) throw new ArgumentOutOfRangeException(nameof(RefractoryTime), RefractoryTime, "RefractoryTime must be ≥ 0");

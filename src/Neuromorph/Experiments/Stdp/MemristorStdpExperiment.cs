@@ -18,7 +18,9 @@ namespace Neuromorph.Experiments.Stdp;
 /// per synapse, stochastic binary MTJs, ferroelectric tunnel junctions — <see cref="StdpSubstrate"/>). With a <c>sweep</c> section the whole
 /// train–label–test pipeline is repeated for each device-to-device dispersion (and each
 /// cycle-to-cycle noise level) and accuracy is plotted against it; finished points are
-/// checkpointed so <c>--resume</c> skips them.
+/// checkpointed so <c>--resume</c> skips them. Readout (<c>evaluation.readout</c>): <c>winner</c>, the
+/// paper's and N2D2's (<see cref="QuerliozReadout"/>), or <c>vote</c>, Diehl &amp; Cook's class means
+/// (<see cref="NeuronLabelling"/>).
 /// </summary>
 public sealed class MemristorStdpExperiment : IExperiment
 {
@@ -33,6 +35,7 @@ public sealed class MemristorStdpExperiment : IExperiment
     private readonly double _d2d, _c2c;
     private readonly int _trainImages, _epochs, _labelImages, _testImages, _fields;
     private readonly DispersionSweep _sweep;
+    private readonly bool _winnerReadout;
 
     private MemristorStdpExperiment(ConfigSection root)
     {
@@ -46,7 +49,12 @@ public sealed class MemristorStdpExperiment : IExperiment
         _p = d with
         {
             Neurons = net.GetInt("neurons", 50, 2, 100_000),
+            InputCoding = net.GetString("input_coding", "jittered-periodic", "jittered-periodic", "poisson") == "poisson" ? QuerliozInputCoding.Poisson : QuerliozInputCoding.JitteredPeriodic,
             MaxRate = net.GetQuantity("max_rate", Units.Dimension.Frequency, d.MaxRate, 0, 1e4, minExclusive: true),
+            MinRate = net.GetQuantity("min_rate", Units.Dimension.Frequency, d.MinRate, 0, 1e4),
+            InputCutoff = net.GetDouble("input_cutoff", d.InputCutoff, 0, 0.999),
+            PeriodJitter = net.GetDouble("period_jitter", d.PeriodJitter, 0, 0.999),
+            MinPeriod = net.GetQuantity("min_period", Units.Dimension.Time, d.MinPeriod, 1e-6, 10),
             PresentationTime = net.GetQuantity("presentation", Units.Dimension.Time, d.PresentationTime, 1e-3, 10),
             TauLeak = net.GetQuantity("tau_leak", Units.Dimension.Time, d.TauLeak, 1e-4, 100),
             Threshold = net.GetDouble("threshold", d.Threshold, 1e-3, 1e6),
@@ -70,6 +78,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         _testImages = root.Section("evaluation").GetInt("test_images", Mnist.TestCount, 1, Mnist.TestCount);
         _sweep = new DispersionSweep(root.Section("sweep"), _sub);
         _fields = root.Section("report").GetInt("receptive_fields", 100, 0, 10_000);
+        _winnerReadout = root.Section("evaluation").GetString("readout", "winner", "winner", "vote") == "winner";
         try { _p.Validate(); } catch (ArgumentException e) { net.Error("neurons", e.Message); }
     }
 
@@ -95,7 +104,8 @@ public sealed class MemristorStdpExperiment : IExperiment
             net.Infer(train.Sample(k), ctx.Seed, (uint)k); net.Counts.CopyTo(lc, k * n);
             if ((k & 255) == 0) ctx.Progress($"label {stage}", k, labels);
         }
-        var assign = NeuronLabelling.Assign(lc, train.Labels.AsSpan(0, labels), n, 10);
+        var assign = _winnerReadout ? QuerliozReadout.Assign(lc, train.Labels.AsSpan(0, labels), n, 10)
+                                    : NeuronLabelling.Assign(lc, train.Labels.AsSpan(0, labels), n, 10);
         var before = net.Counters.Clone();
         var tc = new int[_testImages * n];
         long spikes = 0;
@@ -106,7 +116,7 @@ public sealed class MemristorStdpExperiment : IExperiment
         }
         var testCounters = new OpCounters();
         foreach (var op in OpCounters.All) testCounters.Add(op, net.Counters[op] - before[op]);
-        var pred = NeuronLabelling.PredictAll(tc, assign, 10);
+        var pred = _winnerReadout ? QuerliozReadout.PredictAll(tc, assign) : NeuronLabelling.PredictAll(tc, assign, 10);
         double acc = Enumerable.Range(0, _testImages).Count(i => pred[i] == test.Labels[i]) / (double)_testImages;
         ctx.Log($"  {stage}: test accuracy {100 * acc:F2} %, {spikes / (double)_testImages:F1} output spikes per inference, training {1e3 * trainSeconds / ((double)_epochs * _trainImages):F2} ms per image");
         return new PointResult(acc, assign, pred, testCounters, spikes / (double)_testImages, trainSeconds, net);
@@ -154,7 +164,7 @@ public sealed class MemristorStdpExperiment : IExperiment
             });
         }
         var conf = new double[100];
-        for (int i = 0; i < _testImages; i++) conf[test.Labels[i] * 10 + r.Predictions[i]]++;
+        for (int i = 0; i < _testImages; i++) if (r.Predictions[i] >= 0) conf[test.Labels[i] * 10 + r.Predictions[i]]++;
         var names = Enumerable.Range(0, 10).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
         ctx.Figures.Add(new HeatmapFigure
         {

@@ -125,15 +125,15 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private long _pulseCount, _readCount, _refreshes;
 
     /// <summary>A snapshot of the programming pulses and device reads done so far.</summary>
-    public OpCounters Counters
+    public OpCounters Counters => ProgrammingCounters(Interlocked.Read(ref _pulseCount), Interlocked.Read(ref _readCount));
+
+    /// <summary>Counters holding <paramref name="pulses"/> programming pulses and <paramref name="reads"/> device reads.</summary>
+    internal static OpCounters ProgrammingCounters(long pulses, long reads)
     {
-        get
-        {
-            var c = new OpCounters();
-            c.Add(Op.ProgrammingPulse, Interlocked.Read(ref _pulseCount));
-            c.Add(Op.DeviceRead, Interlocked.Read(ref _readCount));
-            return c;
-        }
+        var c = new OpCounters();
+        c.Add(Op.ProgrammingPulse, pulses);
+        c.Add(Op.DeviceRead, reads);
+        return c;
     }
 
     /// <summary>Sets the pulse and read counts back to zero.</summary>

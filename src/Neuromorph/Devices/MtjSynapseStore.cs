@@ -72,16 +72,7 @@ public sealed class MtjSynapseStore : ISynapseStore
     public int ParallelCount(int synapse) => _count[synapse];
 
     /// <summary>A snapshot of the programming pulses and junction reads done so far.</summary>
-    public OpCounters Counters
-    {
-        get
-        {
-            var c = new OpCounters();
-            c.Add(Op.ProgrammingPulse, Interlocked.Read(ref _pulseCount));
-            c.Add(Op.DeviceRead, Interlocked.Read(ref _readCount));
-            return c;
-        }
-    }
+    public OpCounters Counters => DeviceSynapseStore.ProgrammingCounters(Interlocked.Read(ref _pulseCount), Interlocked.Read(ref _readCount));
 
     /// <summary>Sets the pulse and read counts back to zero.</summary>
     public void ResetCounters() { Interlocked.Exchange(ref _pulseCount, 0); Interlocked.Exchange(ref _readCount, 0); }

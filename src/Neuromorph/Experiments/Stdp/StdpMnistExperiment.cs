@@ -141,6 +141,7 @@ public sealed class StdpMnistExperiment : IExperiment
         ctx.Inferences = _testImages;
         double excSpikes = testCounts.Sum() / (double)_testImages;
         ctx.Metric("test_accuracy", testAcc);
+        ctx.Log($"final: test accuracy {100 * testAcc:F2} %");
         ctx.Metric("train_seconds_per_image", trainSeconds / ((double)_epochs * _trainImages));
         ctx.Metric("train_presentations_per_image", presentations / ((double)_epochs * _trainImages));
         ctx.Metric("excitatory_spikes_per_inference", excSpikes);

@@ -25,7 +25,8 @@ namespace Neuromorph.Experiments.Stdp;
 /// uses a differential pair with refresh. A network whose weights are non-negative (Diehl &amp; Cook,
 /// w ∈ [0, 1]) asks for <see cref="Polarity.Unipolar"/>: one device's full conductance range then
 /// maps onto [0, 1] through <see cref="AffineSynapseStore"/> (w = (w_ref + 1)/2, i.e.
-/// (G − G_min)/(G_max − G_min)).</para>
+/// (G − G_min)/(G_max − G_min)); <c>full_scale</c> f &lt; 1 maps w = 1 to G_min + f·(G_max − G_min)
+/// instead (<see cref="FullScale"/>).</para>
 /// <para><c>translation</c>: how Δw becomes pulses — <c>deterministic</c> (n = round(|Δw|/δ); the
 /// Querlioz rule requests exactly one pulse δ), <c>stochastic</c> (stochastic rounding, unbiased;
 /// needed when the rule's updates are far below one pulse, as Diehl &amp; Cook's 10⁻⁴ depressions are).</para>
@@ -66,6 +67,13 @@ public sealed class StdpSubstrate
     public double FtjVoltage { get; }
     /// <summary>FTJ programming pulse width (s).</summary>
     public double FtjWidth { get; }
+    /// <summary>
+    /// Unipolar weights on gradual devices: the fraction f of the nominal conductance window that holds
+    /// w ∈ [0, 1], w = (G − G_min)/(f·(G_max − G_min)); f &lt; 1 leaves headroom for devices whose own
+    /// G_max fell below the nominal one (device-to-device spread) and for weights above 1 right after
+    /// the normalisation. 1 = the whole window (default).
+    /// </summary>
+    public double FullScale { get; }
     /// <summary>Pulse translation of Δw requests.</summary>
     public PulseTranslation Translation { get; }
     /// <summary>The section (for the experiment's own keys and errors).</summary>
@@ -82,6 +90,7 @@ public sealed class StdpSubstrate
         CycleToCycle = sub.GetDouble("c2c", 0.10, 0, 10);
         BoundsDeviceToDevice = sub.Has("d2d_bounds") ? sub.GetDouble("d2d_bounds", 0, 0, 10) : null;
         DevicesPerSynapse = sub.GetInt("devices_per_synapse", 1, 1, 16);
+        FullScale = sub.GetDouble("full_scale", 1.0, 0.05, 1.0);
         MtjProbability = sub.GetDouble("switching_probability", 0.1, 1e-6, 1 - 1e-9);
         FtjVoltage = sub.GetQuantity("pulse_voltage", Units.Dimension.Voltage, 2.0, 0.1, 20);
         FtjWidth = sub.GetQuantity("pulse_width", Units.Dimension.Time, 20e-9, 1e-12, 1e-3);
@@ -128,7 +137,9 @@ public sealed class StdpSubstrate
                 : devices(1)) : null,
         };
         var store = new DeviceSynapseStore(count, devices, opt);
-        return polarity == Polarity.Unipolar && gradual ? new AffineSynapseStore(store, 0.5f, 0.5f) : store;
+        // w = (w_inner + 1)/(2f) = (G − G_min)/(f·(G_max − G_min)).
+        float half = (float)(0.5 / FullScale);
+        return polarity == Polarity.Unipolar && gradual ? new AffineSynapseStore(store, half, half) : store;
     }
 
     /// <summary>The device store under <paramref name="store"/> (through an <see cref="AffineSynapseStore"/>), or null.</summary>

@@ -146,6 +146,22 @@ public class StdpCoDesignTests
     }
 
     [Fact]
+    public void FullScaleMapsUnitWeightToTheRequestedFractionOfTheConductanceWindow()
+    {
+        var sub = Substrate("substrate:\n  kind: querlioz-memristor\n  d2d: 0\n  c2c: 0\n  full_scale: 0.6\n  translation: state-aware\n");
+        Assert.Equal(0.6, sub.FullScale);
+        var store = sub.Build(2, StdpSubstrate.Polarity.Unipolar, 0, 0, 1)!;
+        var m = QuerliozMemristorParams.Nominal;
+        Assert.Equal(1 / 0.6f, store.MaxWeight, 1e-5f);
+        store.Set(0, 1f);
+        var dev = StdpSubstrate.Devices(store)!.Devices;
+        Assert.Equal(m.GMin + 0.6 * (m.GMax - m.GMin), dev.State[0], 1e-9);
+        store.Set(1, 0.25f);
+        Assert.Equal(m.GMin + 0.15 * (m.GMax - m.GMin), dev.State[1], 1e-9);
+        Assert.Equal(0.25f, store.Weights[1], 1e-5f);
+    }
+
+    [Fact]
     public void StateAwareTranslationFollowsTheNonlinearUpdateOverManyPulses()
     {
         // A large request spans many pulses along the nominal curve: realised = requested to within one step.

@@ -43,6 +43,14 @@ public enum PulseTranslation
 /// <param name="BitLength">BL of <see cref="PulseTranslation.StochasticTrain"/>.</param>
 /// <param name="RefreshThreshold">Differential pairs: when a group exceeds this fraction of its range (or stops moving in the upper half of its range because its devices saturated), the pair is reset and the weight re-programmed into one group (the refresh/carry of aihwkit's OneSidedUnitCell and Boybat 2018). 0 disables.</param>
 /// <param name="Seed">Seed of the translation randomness.</param>
+/// <param name="CarryLimit">
+/// &gt; 0: each synapse carries the part of its requests that the devices did not realise
+/// (requested − realised, known from the read after the update) into its next request, clamped to
+/// ±CarryLimit (weight units); <see cref="DeviceSynapseStore.Set"/> (write-verify) clears it. This is
+/// the residual accumulator of mixed-precision schemes (Nandakumar et al. 2018): it corrects every
+/// device's own step error (device-to-device, cycle-to-cycle, pulse quantisation) over time without
+/// knowing its parameters, at the cost of one register per synapse in the periphery. 0 disables.
+/// </param>
 /// <param name="NominalModel">
 /// <see cref="PulseTranslation.StateAware"/>: a noise-free array (one device is enough) of the nominal
 /// device, without device-to-device or cycle-to-cycle variability. The store tabulates its one-pulse
@@ -51,7 +59,7 @@ public enum PulseTranslation
 public readonly record struct SynapseStoreOptions(
     float MaxWeight = 1f, WeightMapping Mapping = WeightMapping.DifferentialPair, int DevicesPerGroup = 1,
     PulseTranslation Translation = PulseTranslation.Deterministic, int BitLength = 31, float RefreshThreshold = 0.9f, ulong Seed = 0,
-    IConductanceArray? NominalModel = null)
+    IConductanceArray? NominalModel = null, float CarryLimit = 0)
 {
     /// <summary>Differential pair, one device per polarity, deterministic pulses, refresh at 90 %.</summary>
     public static SynapseStoreOptions Default => new(MaxWeight: 1f);
@@ -63,6 +71,7 @@ public readonly record struct SynapseStoreOptions(
         if (DevicesPerGroup < 1) throw new ArgumentOutOfRangeException(nameof(DevicesPerGroup), DevicesPerGroup, "DevicesPerGroup must be ≥ 1");
         if (BitLength < 1) throw new ArgumentOutOfRangeException(nameof(BitLength), BitLength, "BitLength must be ≥ 1");
         DeviceGuard.InRange(RefreshThreshold, 0, 1, nameof(RefreshThreshold));
+        if (!(CarryLimit >= 0) || float.IsInfinity(CarryLimit)) throw new ArgumentOutOfRangeException(nameof(CarryLimit), CarryLimit, "CarryLimit must be ≥ 0 and finite");
         if (Translation == PulseTranslation.StateAware && NominalModel is null)
             throw new ArgumentException("StateAware translation needs the nominal device model (NominalModel)", nameof(NominalModel));
     }
@@ -93,6 +102,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private readonly float _gMin, _range, _delta;
     private float[]? _readBuffer;
     private readonly NominalResponse? _nominal;
+    private readonly float[]? _residual;
 
     /// <summary>
     /// Creates <paramref name="count"/> synapses on devices built by <paramref name="devices"/> (called
@@ -114,6 +124,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
         _delta = WeightOf(_dev.NominalStep);
         _w = new float[count]; _updates = new uint[count]; _arbiter = new int[count * _groups];
         if (options.Translation == PulseTranslation.StateAware) _nominal = new NominalResponse(options.NominalModel!);
+        if (options.CarryLimit > 0) _residual = new float[count];
         for (int s = 0; s < count; s++) Set(s, 0f);
         ResetCounters();
     }
@@ -235,6 +246,18 @@ public sealed class DeviceSynapseStore : ISynapseStore
     public void Update(int synapse, float delta)
     {
         if (delta == 0 || float.IsNaN(delta)) return;
+        if (_residual is null) { Apply(synapse, delta); return; }
+        float before = _w[synapse], request = delta + _residual[synapse];
+        if (request != 0) Apply(synapse, request);
+        float r = request - (_w[synapse] - before);
+        _residual[synapse] = Math.Clamp(r, -Options.CarryLimit, Options.CarryLimit);
+    }
+
+    /// <summary>Unrealised remainder carried by a synapse (<see cref="SynapseStoreOptions.CarryLimit"/>; 0 without carry).</summary>
+    public float Residual(int synapse) => _residual?[synapse] ?? 0f;
+
+    private void Apply(int synapse, float delta)
+    {
         if (_nominal != null) { UpdateStateAware(synapse, delta); return; }
         int pulses = PulsesFor(synapse, delta);
         _updates[synapse]++;
@@ -359,6 +382,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     /// <inheritdoc/>
     public void Set(int synapse, float weight)
     {
+        if (_residual != null) _residual[synapse] = 0f;
         float w = Math.Clamp(weight, -Options.MaxWeight, Options.MaxWeight);
         if (_groups == 2)
         {

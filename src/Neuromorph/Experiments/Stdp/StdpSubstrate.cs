@@ -74,6 +74,13 @@ public sealed class StdpSubstrate
     /// the normalisation. 1 = the whole window (default).
     /// </summary>
     public double FullScale { get; }
+    /// <summary>
+    /// True: each synapse carries its unrealised remainder into its next request
+    /// (<see cref="SynapseStoreOptions.CarryLimit"/> = <see cref="CarryLimit"/> of the store's weight range).
+    /// </summary>
+    public bool Carry { get; }
+    /// <summary>Clamp of the carried remainder, in the device store's weight units (its range is [−1, 1]).</summary>
+    public const float CarryLimit = 0.05f;
     /// <summary>Pulse translation of Δw requests.</summary>
     public PulseTranslation Translation { get; }
     /// <summary>The section (for the experiment's own keys and errors).</summary>
@@ -91,6 +98,7 @@ public sealed class StdpSubstrate
         BoundsDeviceToDevice = sub.Has("d2d_bounds") ? sub.GetDouble("d2d_bounds", 0, 0, 10) : null;
         DevicesPerSynapse = sub.GetInt("devices_per_synapse", 1, 1, 16);
         FullScale = sub.GetDouble("full_scale", 1.0, 0.05, 1.0);
+        Carry = sub.GetBool("carry", false);
         MtjProbability = sub.GetDouble("switching_probability", 0.1, 1e-6, 1 - 1e-9);
         FtjVoltage = sub.GetQuantity("pulse_voltage", Units.Dimension.Voltage, 2.0, 0.1, 20);
         FtjWidth = sub.GetQuantity("pulse_width", Units.Dimension.Time, 20e-9, 1e-12, 1e-3);
@@ -130,7 +138,7 @@ public sealed class StdpSubstrate
         {
             Mapping = gradual ? WeightMapping.SingleWithReference : WeightMapping.DifferentialPair,
             DevicesPerGroup = DevicesPerSynapse, RefreshThreshold = gradual ? 0 : 0.9f,
-            Translation = Translation, Seed = seed,
+            Translation = Translation, Seed = seed, CarryLimit = Carry ? CarryLimit : 0,
             // State-aware translation knows only the nominal device (no d2d, no c2c) and what it reads.
             NominalModel = Translation == PulseTranslation.StateAware ? (Kind == "querlioz-memristor"
                 ? new QuerliozMemristorArray(1, QuerliozMemristorParams.Nominal, seed)

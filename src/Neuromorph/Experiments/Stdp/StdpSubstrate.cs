@@ -29,7 +29,12 @@ namespace Neuromorph.Experiments.Stdp;
 /// instead (<see cref="FullScale"/>).</para>
 /// <para><c>translation</c>: how Δw becomes pulses — <c>deterministic</c> (n = round(|Δw|/δ); the
 /// Querlioz rule requests exactly one pulse δ), <c>stochastic</c> (stochastic rounding, unbiased;
-/// needed when the rule's updates are far below one pulse, as Diehl &amp; Cook's 10⁻⁴ depressions are).</para>
+/// needed when the rule's updates are far below one pulse, as Diehl &amp; Cook's 10⁻⁴ depressions are),
+/// <c>state-aware</c> (<see cref="PulseTranslation.StateAware"/>: the device is read and the pulses are
+/// counted on the nominal model from its conductance, so a nominal device realises Δw on average
+/// despite its nonlinear, asymmetric update; one read per update; querlioz-memristor, ftj, mtj).
+/// <c>carry: true</c> adds each synapse's unrealised remainder to its next request
+/// (<see cref="SynapseStoreOptions.CarryLimit"/>; one register per synapse).</para>
 /// </remarks>
 public sealed class StdpSubstrate
 {

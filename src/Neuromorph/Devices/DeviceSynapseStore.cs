@@ -21,6 +21,18 @@ public enum PulseTranslation
     StochasticRounding,
     /// <summary>n ~ Binomial(BL, min(|Δw|/(BL·δ), 1)): the coincidence count of stochastic pulse trains of length BL (Gokmen &amp; Vlasov 2016; aihwkit).</summary>
     StochasticTrain,
+    /// <summary>
+    /// State-aware: the programmed device's conductance G is read, and pulses are counted on the
+    /// <em>nominal</em> device model from there (<see cref="SynapseStoreOptions.NominalModel"/>):
+    /// whole pulses while the remaining request |ΔG| exceeds the nominal step ΔG_nom(G) at the
+    /// predicted state (G ← G + ΔG_nom(G) after each), then one more pulse with probability
+    /// remaining/ΔG_nom(G). For a nominal device E[realised ΔG] = requested ΔG (up to the bounds),
+    /// whatever the nonlinearity and asymmetry of its update; a dispersed device realises its own
+    /// steps, unknown to the translation. Costs one device read per update in hardware (counted as
+    /// <see cref="Op.DeviceRead"/>). With a device group (<see cref="SynapseStoreOptions.DevicesPerGroup"/>
+    /// &gt; 1) the whole request goes to one device chosen round-robin (Boybat 2018's arbitration).
+    /// </summary>
+    StateAware,
 }
 
 /// <summary>Options of a <see cref="DeviceSynapseStore"/>.</summary>
@@ -31,9 +43,23 @@ public enum PulseTranslation
 /// <param name="BitLength">BL of <see cref="PulseTranslation.StochasticTrain"/>.</param>
 /// <param name="RefreshThreshold">Differential pairs: when a group exceeds this fraction of its range (or stops moving in the upper half of its range because its devices saturated), the pair is reset and the weight re-programmed into one group (the refresh/carry of aihwkit's OneSidedUnitCell and Boybat 2018). 0 disables.</param>
 /// <param name="Seed">Seed of the translation randomness.</param>
+/// <param name="CarryLimit">
+/// &gt; 0: each synapse carries the part of its requests that the devices did not realise
+/// (requested − realised, known from the read after the update) into its next request, clamped to
+/// ±CarryLimit (weight units); <see cref="DeviceSynapseStore.Set"/> (write-verify) clears it. This is
+/// the residual accumulator of mixed-precision schemes (Nandakumar et al. 2018): it corrects every
+/// device's own step error (device-to-device, cycle-to-cycle, pulse quantisation) over time without
+/// knowing its parameters, at the cost of one register per synapse in the periphery. 0 disables.
+/// </param>
+/// <param name="NominalModel">
+/// <see cref="PulseTranslation.StateAware"/>: a noise-free array (one device is enough) of the nominal
+/// device, without device-to-device or cycle-to-cycle variability. The store tabulates its one-pulse
+/// response ΔG_nom(G) over [Min, Max] once; the translation knows nothing else about the real devices.
+/// </param>
 public readonly record struct SynapseStoreOptions(
     float MaxWeight = 1f, WeightMapping Mapping = WeightMapping.DifferentialPair, int DevicesPerGroup = 1,
-    PulseTranslation Translation = PulseTranslation.Deterministic, int BitLength = 31, float RefreshThreshold = 0.9f, ulong Seed = 0)
+    PulseTranslation Translation = PulseTranslation.Deterministic, int BitLength = 31, float RefreshThreshold = 0.9f, ulong Seed = 0,
+    IConductanceArray? NominalModel = null, float CarryLimit = 0)
 {
     /// <summary>Differential pair, one device per polarity, deterministic pulses, refresh at 90 %.</summary>
     public static SynapseStoreOptions Default => new(MaxWeight: 1f);
@@ -45,6 +71,9 @@ public readonly record struct SynapseStoreOptions(
         if (DevicesPerGroup < 1) throw new ArgumentOutOfRangeException(nameof(DevicesPerGroup), DevicesPerGroup, "DevicesPerGroup must be ≥ 1");
         if (BitLength < 1) throw new ArgumentOutOfRangeException(nameof(BitLength), BitLength, "BitLength must be ≥ 1");
         DeviceGuard.InRange(RefreshThreshold, 0, 1, nameof(RefreshThreshold));
+        if (!(CarryLimit >= 0) || float.IsInfinity(CarryLimit)) throw new ArgumentOutOfRangeException(nameof(CarryLimit), CarryLimit, "CarryLimit must be ≥ 0 and finite");
+        if (Translation == PulseTranslation.StateAware && NominalModel is null)
+            throw new ArgumentException("StateAware translation needs the nominal device model (NominalModel)", nameof(NominalModel));
     }
 }
 
@@ -72,6 +101,8 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private readonly int _groups, _n;
     private readonly float _gMin, _range, _delta;
     private float[]? _readBuffer;
+    private readonly NominalResponse? _nominal;
+    private readonly float[]? _residual;
 
     /// <summary>
     /// Creates <paramref name="count"/> synapses on devices built by <paramref name="devices"/> (called
@@ -92,6 +123,8 @@ public sealed class DeviceSynapseStore : ISynapseStore
         _gMin = _dev.Min; _range = _dev.Max - _dev.Min;
         _delta = WeightOf(_dev.NominalStep);
         _w = new float[count]; _updates = new uint[count]; _arbiter = new int[count * _groups];
+        if (options.Translation == PulseTranslation.StateAware) _nominal = new NominalResponse(options.NominalModel!);
+        if (options.CarryLimit > 0) _residual = new float[count];
         for (int s = 0; s < count; s++) Set(s, 0f);
         ResetCounters();
     }
@@ -103,15 +136,15 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private long _pulseCount, _readCount, _refreshes;
 
     /// <summary>A snapshot of the programming pulses and device reads done so far.</summary>
-    public OpCounters Counters
+    public OpCounters Counters => ProgrammingCounters(Interlocked.Read(ref _pulseCount), Interlocked.Read(ref _readCount));
+
+    /// <summary>Counters holding <paramref name="pulses"/> programming pulses and <paramref name="reads"/> device reads.</summary>
+    internal static OpCounters ProgrammingCounters(long pulses, long reads)
     {
-        get
-        {
-            var c = new OpCounters();
-            c.Add(Op.ProgrammingPulse, Interlocked.Read(ref _pulseCount));
-            c.Add(Op.DeviceRead, Interlocked.Read(ref _readCount));
-            return c;
-        }
+        var c = new OpCounters();
+        c.Add(Op.ProgrammingPulse, pulses);
+        c.Add(Op.DeviceRead, reads);
+        return c;
     }
 
     /// <summary>Sets the pulse and read counts back to zero.</summary>
@@ -133,6 +166,9 @@ public sealed class DeviceSynapseStore : ISynapseStore
     private float WeightOf(float conductanceChange) => _groups == 2
         ? Options.MaxWeight * conductanceChange / (_n * _range)
         : Options.MaxWeight * conductanceChange / (_n * _range / 2);
+
+    /// <summary>|ΔG| one device must realise for a weight change Δw (the inverse of <see cref="WeightOf"/>).</summary>
+    private double DeviceChange(float delta) => Math.Abs(delta) / Options.MaxWeight * _n * _range * (_groups == 2 ? 1 : 0.5);
 
     private int Device(int s, int g, int k) => (s * _groups + g) * _n + k;
 
@@ -164,6 +200,13 @@ public sealed class DeviceSynapseStore : ISynapseStore
                 double f = Math.Floor(x);
                 float u = DeviceRandom.Uniform(Options.Seed, CompRound, (uint)synapse, _updates[synapse]);
                 return (int)Math.Min(f + (u < x - f ? 1 : 0), int.MaxValue / 2);
+            }
+            case PulseTranslation.StateAware:
+            {
+                var (g, _) = Target(synapse, delta, 1);
+                float u = DeviceRandom.Uniform(Options.Seed, CompRound, (uint)synapse, _updates[synapse]);
+                double need = DeviceChange(delta);
+                return _nominal!.Pulses(_dev.State[Device(synapse, g, _arbiter[synapse * _groups + g])], need, delta > 0 || _groups == 2 ? 1 : -1, u);
             }
             default:
             {
@@ -203,6 +246,19 @@ public sealed class DeviceSynapseStore : ISynapseStore
     public void Update(int synapse, float delta)
     {
         if (delta == 0 || float.IsNaN(delta)) return;
+        if (_residual is null) { Apply(synapse, delta); return; }
+        float before = _w[synapse], request = delta + _residual[synapse];
+        if (request != 0) Apply(synapse, request);
+        float r = request - (_w[synapse] - before);
+        _residual[synapse] = Math.Clamp(r, -Options.CarryLimit, Options.CarryLimit);
+    }
+
+    /// <summary>Unrealised remainder carried by a synapse (<see cref="SynapseStoreOptions.CarryLimit"/>; 0 without carry).</summary>
+    public float Residual(int synapse) => _residual?[synapse] ?? 0f;
+
+    private void Apply(int synapse, float delta)
+    {
+        if (_nominal != null) { UpdateStateAware(synapse, delta); return; }
         int pulses = PulsesFor(synapse, delta);
         _updates[synapse]++;
         if (pulses == 0) return;
@@ -231,6 +287,79 @@ public sealed class DeviceSynapseStore : ISynapseStore
     }
 
     /// <summary>
+    /// <see cref="PulseTranslation.StateAware"/>: one device of the target group (round-robin) is read
+    /// and receives the whole request, ΔG = |Δw|·(group range)/w_max, counted in nominal pulses from
+    /// its read state.
+    /// </summary>
+    private void UpdateStateAware(int synapse, float delta)
+    {
+        var (g, sign) = Target(synapse, delta, 1);
+        int a = synapse * _groups + g, k = _arbiter[a], d = Device(synapse, g, k);
+        Interlocked.Increment(ref _readCount);
+        double need = DeviceChange(delta);
+        float u = DeviceRandom.Uniform(Options.Seed, CompRound, (uint)synapse, _updates[synapse]);
+        _updates[synapse]++;
+        int pulses = _nominal!.Pulses(_dev.State[d], need, sign, u);
+        if (pulses == 0) return;
+        _dev.ApplyPulses(d, sign * pulses);
+        _arbiter[a] = (k + 1) % _n;
+        Interlocked.Add(ref _pulseCount, pulses);
+        if (_groups == 2 && Options.RefreshThreshold > 0)
+        {
+            float limit = _n * (_gMin + Options.RefreshThreshold * _range);
+            if (GroupSum(synapse, 0) > limit || GroupSum(synapse, 1) > limit) Refresh(synapse);
+        }
+        _w[synapse] = ReadWeight(synapse);
+    }
+
+    /// <summary>
+    /// The nominal device's one-pulse response ΔG_nom(G), tabulated on a uniform grid over [Min, Max]
+    /// (linear interpolation; read-only after construction, so updates may run concurrently).
+    /// </summary>
+    private sealed class NominalResponse
+    {
+        private const int Points = 4097, MaxPulses = 1 << 14;
+        private readonly float[] _up = new float[Points], _down = new float[Points];
+        private readonly double _min, _span, _tiny;
+
+        public NominalResponse(IConductanceArray model)
+        {
+            if (model.Count < 1) throw new ArgumentException("the nominal model needs at least one device", nameof(model));
+            _min = model.Min; _span = model.Max - model.Min; _tiny = 1e-9 * _span;
+            for (int i = 0; i < Points; i++)
+            {
+                model.Program(0, (float)(_min + _span * i / (Points - 1)));
+                _up[i] = Math.Abs(model.ExpectedChange(0, +1));
+                _down[i] = Math.Abs(model.ExpectedChange(0, -1));
+            }
+        }
+
+        /// <summary>|ΔG| of one nominal pulse of sign <paramref name="sign"/> at state <paramref name="g"/>.</summary>
+        public double Step(double g, int sign)
+        {
+            var t = sign > 0 ? _up : _down;
+            double x = Math.Clamp((g - _min) / _span, 0, 1) * (Points - 1);
+            int i = Math.Min((int)x, Points - 2);
+            double f = x - i;
+            return t[i] + f * (t[i + 1] - t[i]);
+        }
+
+        /// <summary>Pulses for |ΔG| = <paramref name="need"/> from state <paramref name="g"/>; <paramref name="u"/> ∈ [0, 1) draws the last, fractional pulse.</summary>
+        public int Pulses(double g, double need, int sign, float u)
+        {
+            int n = 0;
+            while (n < MaxPulses)
+            {
+                double s = Step(g, sign);
+                if (s <= _tiny) break;                       // at the bound: no pulse moves the device
+                if (need < s) { if (u * s < need) n++; break; }
+                need -= s; g += sign * s; n++;
+            }
+            return n;
+        }
+    }
+
+    /// <summary>
     /// Refresh (carry) of a differential synapse: read w, reset both groups, program w back into
     /// the group of its sign (Boybat 2018; aihwkit OneSidedUnitCell refresh).
     /// </summary>
@@ -253,6 +382,7 @@ public sealed class DeviceSynapseStore : ISynapseStore
     /// <inheritdoc/>
     public void Set(int synapse, float weight)
     {
+        if (_residual != null) _residual[synapse] = 0f;
         float w = Math.Clamp(weight, -Options.MaxWeight, Options.MaxWeight);
         if (_groups == 2)
         {

@@ -141,14 +141,15 @@ public sealed class StdpMnistExperiment : IExperiment
         ctx.Inferences = _testImages;
         double excSpikes = testCounts.Sum() / (double)_testImages;
         ctx.Metric("test_accuracy", testAcc);
+        ctx.Log($"final: test accuracy {100 * testAcc:F2} %");
         ctx.Metric("train_seconds_per_image", trainSeconds / ((double)_epochs * _trainImages));
         ctx.Metric("train_presentations_per_image", presentations / ((double)_epochs * _trainImages));
         ctx.Metric("excitatory_spikes_per_inference", excSpikes);
         ctx.Metric("spikes_per_inference", counters[Op.Spike] / (double)_testImages);
         ctx.Metric("synaptic_events_per_inference", counters[Op.SynapticEvent] / (double)_testImages);
         ctx.Metric("unlabelled_neurons", assignments.Count(a => a < 0));
-        if (StdpSubstrate.Devices(net.Store) is { } ds)
-            ctx.Metric("programming_pulses_per_training_image", ds.Counters[Op.ProgrammingPulse] / ((double)_epochs * _trainImages));
+        if (StdpSubstrate.ProgrammingCounters(net.Store) is { } pc)
+            ctx.Metric("programming_pulses_per_training_image", pc[Op.ProgrammingPulse] / ((double)_epochs * _trainImages));
         for (int e = 0; e < epochAcc.Count; e++) ctx.Metric($"test_accuracy/epoch-{e + 1}", epochAcc[e]);
         ctx.Summary.Add($"Test accuracy {100 * testAcc:F2} % on {_testImages} MNIST test images with {n} excitatory neurons trained without labels on {_trainImages} images × {_epochs} epoch(s) (Diehl & Cook 2015 network, STDP + adaptive thresholds), substrate {_sub.Describe(_sub.DeviceToDevice, _sub.CycleToCycle)}.");
         ctx.Summary.Add($"Training: {1e3 * trainSeconds / ((double)_epochs * _trainImages):F2} ms wall per image; {excSpikes:F1} excitatory spikes and {counters[Op.SynapticEvent] / (double)_testImages:F0} synaptic events per inference.");

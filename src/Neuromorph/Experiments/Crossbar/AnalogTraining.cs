@@ -35,7 +35,7 @@ public sealed class AnalogTraining : IExperiment
     private readonly int _tile;
     private readonly IoParams _fwd, _bwd;
     private readonly UpdateParams _update;
-    private readonly int _epochs, _batch, _floatEpochs, _validation;
+    private readonly int _epochs, _batch, _floatEpochs, _floatBatch, _validation;
     private readonly double _lr, _decay, _lrFinal, _floatLr, _floatMomentum, _floatDecay;
     private readonly string _schedule;
     private readonly AnalogEnergyModel _energy;
@@ -75,6 +75,7 @@ public sealed class AnalogTraining : IExperiment
         _validation = tr.GetInt("validation_samples", 0, 0, 1_000_000);
         var fl = root.Section("float_reference");
         _floatEpochs = fl.GetInt("epochs", 10, 0, 1000);
+        _floatBatch = fl.GetInt("batch", _batch, 1, 65536);
         _floatLr = fl.GetDouble("learning_rate", 0.05, 1e-6, 10);
         _floatMomentum = fl.GetDouble("momentum", 0.9, 0, 0.999);
         _floatDecay = fl.GetDouble("lr_decay", 0.7, 0.01, 1);
@@ -106,7 +107,7 @@ public sealed class AnalogTraining : IExperiment
             var net = Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed);
             var opt = new SgdMomentum((float)_floatLr, (float)_floatMomentum);
             net.Bind(opt);
-            var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _floatEpochs, e => LearningRateSchedule.Exponential(e, _floatLr, _floatDecay), "float");
+            var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _floatEpochs, _floatBatch, e => LearningRateSchedule.Exponential(e, _floatLr, _floatDecay), "float");
             ctx.Metric("test_accuracy/float", acc);
             ctx.Metric("epoch_seconds/float", secs);
             accuracies.Add(("float", acc)); curves.Add(curve);
@@ -130,7 +131,7 @@ public sealed class AnalogTraining : IExperiment
                 net.Bind(opt);
                 var trainCounts = new OpCounters();
                 AnalogSetup.Count(net, trainCounts);
-                var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _epochs, AnalogLearningRate, name);
+                var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _epochs, _batch, AnalogLearningRate, name);
                 // Inference counts on the test set (forward only).
                 var counts = new OpCounters();
                 AnalogSetup.Count(net, counts);
@@ -197,7 +198,7 @@ public sealed class AnalogTraining : IExperiment
         ? LearningRateSchedule.Cosine(e, _epochs, _lr, _lrFinal)
         : LearningRateSchedule.Exponential(e, _lr, _decay);
 
-    private (double Acc, Series Curve, double EpochSeconds) Train(RunContext ctx, Sequential net, Optimizer opt, LabeledSet train, LabeledSet? validation, LabeledSet test, int epochs, Func<int, double> learningRate, string name)
+    private (double Acc, Series Curve, double EpochSeconds) Train(RunContext ctx, Sequential net, Optimizer opt, LabeledSet train, LabeledSet? validation, LabeledSet test, int epochs, int batch, Func<int, double> learningRate, string name)
     {
         var xs = new double[epochs]; var ys = new double[epochs];
         double secs = 0;
@@ -207,7 +208,7 @@ public sealed class AnalogTraining : IExperiment
         {
             opt.LearningRate = (float)learningRate(e);
             var sw = Stopwatch.StartNew();
-            var r = net.TrainEpoch(train, _batch, ctx.Seed, e, (done, total) => ctx.Progress($"{name} epoch {e + 1}/{epochs}", done, total), ctx.Cancellation);
+            var r = net.TrainEpoch(train, batch, ctx.Seed, e, (done, total) => ctx.Progress($"{name} epoch {e + 1}/{epochs}", done, total), ctx.Cancellation);
             secs += sw.Elapsed.TotalSeconds;
             double acc = net.Evaluate(watched).Accuracy;
             xs[e] = e + 1; ys[e] = acc;

@@ -4,6 +4,7 @@ using System.Globalization;
 using Neuromorph.Energy;
 using Neuromorph.Experiments;
 using Neuromorph.Learning.Deep;
+using Neuromorph.Data;
 
 using Neuromorph.Crossbar;
 
@@ -36,15 +37,16 @@ public sealed class AnalogTraining : IExperiment
     private readonly int _tile;
     private readonly IoParams _fwd, _bwd;
     private readonly UpdateParams _update;
-    private readonly int _epochs, _batch, _floatEpochs;
-    private readonly double _lr, _decay, _floatLr, _floatMomentum, _floatDecay;
+    private readonly int _epochs, _batch, _floatEpochs, _floatBatch, _validation;
+    private readonly double _lr, _decay, _lrFinal, _floatLr, _floatMomentum, _floatDecay;
+    private readonly string _schedule;
     private readonly AnalogEnergyModel _energy;
 
     private AnalogTraining(ConfigSection root)
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
-        _architecture = net.GetString("kind", net.Has("layers") ? "layers" : "mlp", "mlp", "lenet5", "layers");
+        _architecture = net.GetString("kind", net.Has("layers") ? "layers" : "mlp", "mlp", "lenet5", "lenet5-aihwkit", "layers");
         if (_architecture == "layers") _spec = NetworkSpec.Read(net);
         else if (net.Has("layers")) net.Error("layers", $"a layer list describes the network only with kind: layers (or no kind), not kind: {_architecture}");
         _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
@@ -70,8 +72,14 @@ public sealed class AnalogTraining : IExperiment
         _batch = tr.GetInt("batch", 64, 1, 65536);
         _lr = tr.GetDouble("learning_rate", 0.1, 1e-6, 10);
         _decay = tr.GetDouble("lr_decay", 0.92, 0.01, 1);
+        _schedule = tr.GetString("lr_schedule", "exponential", "exponential", "cosine");
+        _lrFinal = tr.GetDouble("lr_final", 0, 0, 10);
+        if (_schedule == "exponential" && tr.Has("lr_final")) tr.Error("lr_final", "lr_final belongs to lr_schedule: cosine; the exponential schedule uses lr_decay");
+        if (_schedule == "cosine" && tr.Has("lr_decay")) tr.Error("lr_decay", "lr_decay belongs to lr_schedule: exponential; the cosine schedule uses lr_final");
+        _validation = tr.GetInt("validation_samples", 0, 0, 1_000_000);
         var fl = root.Section("float_reference");
         _floatEpochs = fl.GetInt("epochs", 10, 0, 1000);
+        _floatBatch = fl.GetInt("batch", _batch, 1, 65536);
         _floatLr = fl.GetDouble("learning_rate", 0.05, 1e-6, 10);
         _floatMomentum = fl.GetDouble("momentum", 0.9, 0, 0.999);
         _floatDecay = fl.GetDouble("lr_decay", 0.7, 0.01, 1);
@@ -82,11 +90,19 @@ public sealed class AnalogTraining : IExperiment
     public void Run(RunContext ctx)
     {
         var (train, test) = _data.Load(ctx.Seed);
+        // Hyperparameter scans: hold out the last validation_samples training images and watch
+        // them instead of the test set, which then is touched once, after the last epoch.
+        LabeledSet? validation = null;
+        if (_validation > 0)
+        {
+            if (_validation >= train.Count) throw new InvalidOperationException($"training.validation_samples = {_validation} leaves no training images (the set has {train.Count})");
+            (train, validation) = (Rows(train, 0, train.Count - _validation), Rows(train, train.Count - _validation, _validation));
+        }
         int d = train.FeatureCount, c = train.ClassCount;
-        if (_architecture == "lenet5" && (train.SampleShape.Count != 2 || train.SampleShape[0] < 12 || train.SampleShape[1] < 12))
-            throw new InvalidOperationException($"network.kind lenet5 needs images of at least 12×12 pixels; {_data.Dataset} has shape [{string.Join(", ", train.SampleShape)}]");
+        if (_architecture is "lenet5" or "lenet5-aihwkit" && (train.SampleShape.Count != 2 || train.SampleShape[0] < 12 || train.SampleShape[1] < 12))
+            throw new InvalidOperationException($"network.kind {_architecture} needs images of at least 12×12 pixels; {_data.Dataset} has shape [{string.Join(", ", train.SampleShape)}]");
         _shape = train.SampleShape;
-        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {test.Count} test samples; network " + (_architecture == "mlp" ? $"{d}–{string.Join("–", _hidden)}–{c} ({_act})" : _architecture == "lenet5" ? "LeNet-5" : NetworkSpec.Describe(Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed))));
+        ctx.Log($"data: {_data.Dataset}, {train.Count} training / {(validation is null ? "" : $"{validation.Count} validation / ")}{test.Count} test samples; network " + (_architecture == "mlp" ? $"{d}–{string.Join("–", _hidden)}–{c} ({_act})" : NetworkSpec.Describe(Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed))));
         var curves = new List<Series>();
         var accuracies = new List<(string Name, double Acc)>();
         var rows = new List<string[]>();
@@ -96,7 +112,7 @@ public sealed class AnalogTraining : IExperiment
             var net = Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed);
             var opt = new SgdMomentum((float)_floatLr, (float)_floatMomentum);
             net.Bind(opt);
-            var (acc, curve, secs) = Train(ctx, net, opt, train, test, _floatEpochs, _floatDecay, "float");
+            var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _floatEpochs, _floatBatch, e => LearningRateSchedule.Exponential(e, _floatLr, _floatDecay), "float");
             ctx.Metric("test_accuracy/float", acc);
             ctx.Metric("epoch_seconds/float", secs);
             accuracies.Add(("float", acc)); curves.Add(curve);
@@ -120,7 +136,7 @@ public sealed class AnalogTraining : IExperiment
                 net.Bind(opt);
                 var trainCounts = new OpCounters();
                 AnalogSetup.Count(net, trainCounts);
-                var (acc, curve, secs) = Train(ctx, net, opt, train, test, _epochs, _decay, name);
+                var (acc, curve, secs) = Train(ctx, net, opt, train, validation, test, _epochs, _batch, AnalogLearningRate, name);
                 // Inference counts on the test set (forward only).
                 var counts = new OpCounters();
                 AnalogSetup.Count(net, counts);
@@ -159,6 +175,7 @@ public sealed class AnalogTraining : IExperiment
     private Sequential Build(int d, int c, Func<int, int, int, IWeightMatrix> weights, ulong seed) => _architecture switch
     {
         "lenet5" => ConvNets.LeNet5(weights, seed),
+        "lenet5-aihwkit" => ConvNets.LeNet5Aihwkit(weights, seed),
         "layers" => _spec!.Build(_shape, c, weights, seed),
         _ => AnalogSetup.Mlp(d, _hidden, c, _act, weights, seed),
     };
@@ -181,22 +198,36 @@ public sealed class AnalogTraining : IExperiment
         ctx.Summary.Add($"Energy per inference: analog {analog:G3} J vs {digital:G3} J for FP32 MACs on 45 nm CMOS ({digital / analog:F0}× less on the array, periphery included).");
     }
 
-    private (double Acc, Series Curve, double EpochSeconds) Train(RunContext ctx, Sequential net, Optimizer opt, Neuromorph.Data.LabeledSet train, Neuromorph.Data.LabeledSet test, int epochs, double decay, string name)
+    /// <summary>Learning rate of analog epoch e (0-based): <c>lr_schedule</c> exponential (η₀·γᵉ, <c>lr_decay</c> γ) or cosine (to <c>lr_final</c>).</summary>
+    private double AnalogLearningRate(int e) => _schedule == "cosine"
+        ? LearningRateSchedule.Cosine(e, _epochs, _lr, _lrFinal)
+        : LearningRateSchedule.Exponential(e, _lr, _decay);
+
+    private (double Acc, Series Curve, double EpochSeconds) Train(RunContext ctx, Sequential net, Optimizer opt, LabeledSet train, LabeledSet? validation, LabeledSet test, int epochs, int batch, Func<int, double> learningRate, string name)
     {
         var xs = new double[epochs]; var ys = new double[epochs];
         double secs = 0;
+        var watched = validation ?? test;
+        string what = validation is null ? "test" : "validation";
         for (int e = 0; e < epochs; e++)
         {
+            opt.LearningRate = (float)learningRate(e);
             var sw = Stopwatch.StartNew();
-            var r = net.TrainEpoch(train, _batch, ctx.Seed, e, (done, total) => ctx.Progress($"{name} epoch {e + 1}/{epochs}", done, total), ctx.Cancellation);
+            var r = net.TrainEpoch(train, batch, ctx.Seed, e, (done, total) => ctx.Progress($"{name} epoch {e + 1}/{epochs}", done, total), ctx.Cancellation);
             secs += sw.Elapsed.TotalSeconds;
-            double acc = net.Evaluate(test).Accuracy;
+            double acc = net.Evaluate(watched).Accuracy;
             xs[e] = e + 1; ys[e] = acc;
-            ctx.Log($"  {name} epoch {e + 1}: loss {r.Loss:F4}, train {Pct(r.Accuracy)}, test {Pct(acc)}, lr {opt.LearningRate:G3}, {sw.Elapsed.TotalSeconds:F1} s");
-            opt.LearningRate = (float)(opt.LearningRate * decay);
+            ctx.Log($"  {name} epoch {e + 1}: loss {r.Loss:F4}, train {Pct(r.Accuracy)}, {what} {Pct(acc)}, lr {opt.LearningRate:G3}, {sw.Elapsed.TotalSeconds:F1} s");
         }
-        return (ys[^1], new Series(name, xs, ys, Markers: true), secs / epochs);
+        if (validation is null) return (ys[^1], new Series(name, xs, ys, Markers: true), secs / epochs);
+        double test1 = net.Evaluate(test).Accuracy;
+        ctx.Metric($"validation_accuracy/{name}", ys[^1]);
+        ctx.Log($"  {name}: validation {Pct(ys[^1])}, test {Pct(test1)} after the last epoch");
+        return (test1, new Series(name + " (validation)", xs, ys, Markers: true), secs / epochs);
     }
+
+    private static LabeledSet Rows(LabeledSet s, int start, int n) =>
+        new(s.Features.AsSpan(start * s.FeatureCount, n * s.FeatureCount).ToArray(), s.Labels.AsSpan(start, n).ToArray(), s.FeatureCount, s.ClassCount, s.SampleShape, s.ClassNames);
 
     private static string Pct(double a) => (100 * a).ToString("F2", CultureInfo.InvariantCulture) + " %";
 }

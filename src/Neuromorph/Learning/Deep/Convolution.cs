@@ -271,6 +271,28 @@ public static class ConvNets
             new Dense(weights(84, 10, 4), seed + 4));
     }
 
+    /// <summary>
+    /// The "LeNet-5 inspired" network of IBM aihwkit's analog CNN example
+    /// (examples/04_lenet5_training.py, after Gokmen, Onen &amp; Haensch 2017, Front. Neurosci. 11:538):
+    /// conv 1→16 5×5 (no padding), tanh, max-pool 2, conv 16→32 5×5, tanh, max-pool 2, tanh,
+    /// dense 512→128, tanh, dense 128→10 — four times the channels of <see cref="LeNet5"/>.
+    /// Biases are digital here (aihwkit keeps them on the tile as an extra row).
+    /// </summary>
+    public static Sequential LeNet5Aihwkit(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height = 28, int width = 28)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var c1 = new Conv2d(1, height, width, 16, 5, 0, (i, o) => weights(i, o, 0), seed);
+        var p1 = new Pool2d(PoolKind.Max, 16, c1.Ho, c1.Wo);
+        var c2 = new Conv2d(16, p1.Ho, p1.Wo, 32, 5, 0, (i, o) => weights(i, o, 1), seed + 1);
+        var p2 = new Pool2d(PoolKind.Max, 32, c2.Ho, c2.Wo);
+        int flat = p2.OutputSize;
+        return new Sequential(
+            c1, new Activation(ActivationKind.Tanh, c1.OutputSize), p1,
+            c2, new Activation(ActivationKind.Tanh, c2.OutputSize), p2, new Activation(ActivationKind.Tanh, flat),
+            new Dense(weights(flat, 128, 2), seed + 2), new Activation(ActivationKind.Tanh, 128),
+            new Dense(weights(128, 10, 3), seed + 3));
+    }
+
     /// <summary>Every weight matrix of a network (dense and convolution layers), in order.</summary>
     public static IEnumerable<IWeightMatrix> WeightMatrices(Sequential net)
     {

@@ -118,3 +118,22 @@ public sealed class Adam : Optimizer
         }
     }
 }
+
+/// <summary>Learning-rate schedules over epochs.</summary>
+public static class LearningRateSchedule
+{
+    /// <summary>Exponential decay: η_e = η₀·γᵉ for epoch e = 0, 1, ….</summary>
+    public static double Exponential(int epoch, double initial, double decay) => initial * Math.Pow(decay, epoch);
+
+    /// <summary>
+    /// Cosine annealing without restarts (Loshchilov &amp; Hutter 2017, SGDR, eq. 5) stepped once per
+    /// epoch at the epoch's middle: η_e = η_f + (η₀ − η_f)·(1 + cos(π (e + ½) / E))/2 for
+    /// e = 0 … E − 1. The mean over the E epochs is exactly (η₀ + η_f)/2, and the last epoch runs at
+    /// η_f + (η₀ − η_f)·(1 − cos(π / 2E))/2, close to η_f.
+    /// </summary>
+    public static double Cosine(int epoch, int epochs, double initial, double final)
+    {
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "need at least one epoch");
+        return final + (initial - final) * 0.5 * (1 + Math.Cos(Math.PI * (epoch + 0.5) / epochs));
+    }
+}

@@ -212,6 +212,37 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void AihwkitLeNet5HasTheExampleShapes()
+    {
+        // aihwkit examples/04_lenet5_training.py: 28×28 → conv5 16×24×24 → pool 16×12×12 →
+        // conv5 32×8×8 → pool 32×4×4 = 512 → 128 → 10.
+        var net = ConvNets.LeNet5Aihwkit((i, o, _) => new FloatWeights(i, o), 3);
+        var convs = net.Layers.OfType<Conv2d>().ToArray();
+        var dense = net.Layers.OfType<Dense>().ToArray();
+        Assert.Equal([(1, 16, 24), (16, 32, 8)], convs.Select(c => (c.C, c.Co, c.Ho)));
+        Assert.Equal([(512, 128), (128, 10)], dense.Select(d => (d.InputSize, d.OutputSize)));
+        Assert.All(net.Layers.OfType<Activation>(), a => Assert.Equal(ActivationKind.Tanh, a.Kind));
+        Assert.Equal(784, net.InputSize);
+        Assert.Equal(10, net.OutputSize);
+        // MACs: 25·16·576 + 400·32·64 + 512·128 + 128·10.
+        Assert.Equal(230_400 + 819_200 + 65_536 + 1_280, ConvNets.MacsPerInference(net));
+    }
+
+    [Fact]
+    public void CosineScheduleStartsHighEndsLowAndAveragesTheEndpoints()
+    {
+        const int epochs = 20;
+        const double eta0 = 0.02, etaF = 0.001;
+        var lr = Enumerable.Range(0, epochs).Select(e => LearningRateSchedule.Cosine(e, epochs, eta0, etaF)).ToArray();
+        // Σ_e cos(π(e + ½)/E) = 0, so the mean is exactly the midpoint of η₀ and η_f.
+        Assert.Equal((eta0 + etaF) / 2, lr.Average(), 12);
+        for (int e = 1; e < epochs; e++) Assert.True(lr[e] < lr[e - 1], $"epoch {e}: {lr[e]} not below {lr[e - 1]}");
+        Assert.Equal(etaF + (eta0 - etaF) * (1 - Math.Cos(Math.PI / (2 * epochs))) / 2, lr[^1], 12);
+        Assert.Equal(eta0 + etaF - lr[^1], lr[0], 12); // symmetric about the midpoint
+        Assert.Equal(0.02 * Math.Pow(0.9, 3), LearningRateSchedule.Exponential(3, 0.02, 0.9), 15);
+    }
+
+    [Fact]
     public void Im2ColConvolutionMatchesTheDirectSum()
     {
         var conv = new Conv2d(1, 4, 4, 1, 3, 1, (i, o) => new FloatWeights(i, o), 2);

@@ -37,6 +37,8 @@ public sealed class AnalogTraining : IExperiment
     private readonly int _tile;
     private readonly IoParams _fwd, _bwd;
     private readonly UpdateParams _update;
+    private readonly CellMapping? _mapping;   // substrate.mapping when given (else each preset's own)
+    private readonly int _devicesPerWeight;
     private readonly int _epochs, _batch, _floatEpochs, _floatBatch, _validation;
     private readonly double _lr, _decay, _lrFinal, _floatLr, _floatMomentum, _floatDecay;
     private readonly string _schedule;
@@ -58,6 +60,12 @@ public sealed class AnalogTraining : IExperiment
         _fwd = AnalogSetup.Io(sub.Section("forward"), IoParams.Preset);
         _bwd = AnalogSetup.Io(sub.Section("backward"), IoParams.PresetBackward);
         _update = AnalogSetup.Update(sub.Section("update"));
+        // One weight mapping for every device preset (substrate.mapping / devices_per_weight; the
+        // analog-mappings kind compares several). Absent: each preset's own cell, one per weight.
+        var mappings = AnalogSetup.Mappings(sub, CellMapping.Single);
+        if (mappings.Length > 1) sub.Error("mapping", "analog-training takes one mapping and one devices_per_weight; compare several with experiment: analog-mappings");
+        _devicesPerWeight = mappings.Length > 0 ? mappings[0].DevicesPerWeight : 1;
+        _mapping = sub.Has("mapping") && sub.GetStringList("mapping", ["preset"], AnalogSetup.MappingNames) is not ["preset"] && mappings.Length > 0 ? mappings[0] : null;
         // Training algorithm on the tiles: plain pulsed SGD (the update section as given), Tiki-Taka
         // (two arrays, Gokmen & Haensch 2020) or mixed precision (Nandakumar et al. 2020).
         _algorithms = sub.GetStringList("algorithms", ["sgd"], "sgd", "tiki-taka", "mixed-precision");
@@ -124,6 +132,7 @@ public sealed class AnalogTraining : IExperiment
             foreach (var algorithm in _algorithms)
             {
                 var (device, mapping) = AnalogSetup.Preset(preset);
+                if (device is not null) mapping = _mapping ?? mapping.WithDevices(_devicesPerWeight);
                 var update = algorithm == "mixed-precision" ? _update with { PulseType = PulseType.MixedPrecision } : _update;
                 var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = update, TileRows = _tile, TileCols = _tile };
                 // Metrics keep the bare preset name for plain SGD (test_accuracy/<preset>), else <preset>/<algorithm>.
@@ -149,7 +158,7 @@ public sealed class AnalogTraining : IExperiment
                 ctx.Metric($"epoch_seconds/{name}", secs);
                 ctx.Metric($"programming_pulses_per_step/{name}", pulsesPerStep);
                 accuracies.Add((name, acc)); curves.Add(curve);
-                rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping == CellMapping.Differential ? " (differential pair)" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture)]);
+                rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping != CellMapping.Single ? $" ({mapping})" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture)]);
                 ctx.Summary.Add($"{name}: test accuracy {Pct(acc)} after {_epochs} epochs of pulsed training ({pulsesPerStep:F0} device pulses per mini-batch).");
             }
 

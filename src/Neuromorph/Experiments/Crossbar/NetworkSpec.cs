@@ -32,7 +32,7 @@ public sealed class NetworkSpec
     /// <param name="Size">Output channels (conv), units (dense) or window (pooling); 0 for activations.</param>
     /// <param name="Kernel">Kernel size (conv).</param>
     /// <param name="Padding">Zero padding (conv).</param>
-    /// <param name="Init">Weight initialisation (dense): he, xavier or uniform.</param>
+    /// <param name="Init">Weight initialisation (conv, dense): he, xavier or uniform (<see cref="Dense.Fill"/>).</param>
     /// <param name="Where">The key path of the entry, for errors.</param>
     public sealed record LayerSpec(string Type, int Size, int Kernel, int Padding, string Init, string Where);
 
@@ -56,7 +56,7 @@ public sealed class NetworkSpec
             switch (type)
             {
                 case "conv":
-                    list.Add(new LayerSpec(type, s.GetInt("channels", 0, 1, 65536), s.GetInt("kernel", 5, 1, 64), s.GetInt("padding", 0, 0, 64), "he", where));
+                    list.Add(new LayerSpec(type, s.GetInt("channels", 0, 1, 65536), s.GetInt("kernel", 5, 1, 64), s.GetInt("padding", 0, 0, 64), s.GetString("init", "he", "he", "xavier", "uniform"), where));
                     if (!s.Has("channels")) s.Error("channels", "a conv layer needs its number of output channels");
                     break;
                 case "max-pool":
@@ -106,7 +106,7 @@ public sealed class NetworkSpec
                     if (!spatial) throw Shape(s, $"a convolution needs image-shaped input, but it follows a dense layer or the data are flat ([{string.Join(", ", sampleShape)}])");
                     if (h + 2 * s.Padding < s.Kernel || w + 2 * s.Padding < s.Kernel) throw Shape(s, $"a {s.Kernel}×{s.Kernel} kernel does not fit {h}×{w} with padding {s.Padding}");
                     int wi = weightIndex++;
-                    var conv = new Conv2d(c, h, w, s.Size, s.Kernel, s.Padding, (i, o) => weights(i, o, wi), layerSeed);
+                    var conv = new Conv2d(c, h, w, s.Size, s.Kernel, s.Padding, (i, o) => weights(i, o, wi), layerSeed, s.Init);
                     layers.Add(conv);
                     c = conv.Co; h = conv.Ho; w = conv.Wo;
                     break;

@@ -15,8 +15,8 @@ public sealed class Conv2d : Layer
     private bool _colsValid;
     private int _colsBatch;
 
-    /// <summary>Creates a convolution of <paramref name="inChannels"/> × <paramref name="height"/> × <paramref name="width"/> inputs with a k × k kernel.</summary>
-    public Conv2d(int inChannels, int height, int width, int outChannels, int kernel, int padding, Func<int, int, IWeightMatrix> weights, ulong seed)
+    /// <summary>Creates a convolution of <paramref name="inChannels"/> × <paramref name="height"/> × <paramref name="width"/> inputs with a k × k kernel; <paramref name="init"/> as in <see cref="Dense.Fill"/>.</summary>
+    public Conv2d(int inChannels, int height, int width, int outChannels, int kernel, int padding, Func<int, int, IWeightMatrix> weights, ulong seed, string init = "he")
     {
         if (inChannels < 1 || outChannels < 1 || kernel < 1 || padding < 0) throw new ArgumentOutOfRangeException(nameof(kernel), "channels and kernel must be ≥ 1, padding ≥ 0");
         C = inChannels; H = height; W = width; K = kernel; P = padding; Co = outChannels;
@@ -26,10 +26,9 @@ public sealed class Conv2d : Layer
         Weights = weights(C * K * K, Co);
         if (Weights.Inputs != C * K * K || Weights.Outputs != Co) throw new ArgumentException("weight matrix shape must be (C_in·k·k) × C_out");
         _bias = new float[Co]; _gradBias = new float[Co];
-        // He initialisation over the fan-in C_in·k·k.
+        // Initialisation over the fan-in C_in·k·k and fan-out C_out·k·k (Dense.Fill; He by default).
         var w = new float[C * K * K * Co];
-        var rng = new Numerics.RandomStream(seed, "conv-init", (uint)(C * 131 + Co));
-        rng.FillNormal(w, 0, MathF.Sqrt(2f / (C * K * K)));
+        Dense.Fill(new Numerics.RandomStream(seed, "conv-init", (uint)(C * 131 + Co)), w, C * K * K, Co * K * K, init);
         Weights.WriteWeights(w);
     }
 

@@ -67,16 +67,25 @@ public sealed class Dense : Layer
     {
         int n = Weights.Inputs * Weights.Outputs;
         var w = new float[n];
-        var rng = new RandomStream(seed, "dense-init", (uint)(Weights.Inputs * 7919 + Weights.Outputs));
-        switch (init)
-        {
-            case "he": rng.FillNormal(w, 0f, MathF.Sqrt(2f / Weights.Inputs)); break;
-            case "xavier": { float a = MathF.Sqrt(6f / (Weights.Inputs + Weights.Outputs)); rng.FillUniform(w, -a, a); break; }
-            case "uniform": { float a = 1f / MathF.Sqrt(Weights.Inputs); rng.FillUniform(w, -a, a); break; }
-            default: throw new ArgumentException($"unknown initialisation '{init}' (he, xavier, uniform)", nameof(init));
-        }
+        Fill(new RandomStream(seed, "dense-init", (uint)(Weights.Inputs * 7919 + Weights.Outputs)), w, Weights.Inputs, Weights.Outputs, init);
         Weights.WriteWeights(w);
         Array.Clear(_bias);
+    }
+
+    /// <summary>
+    /// Initial weights for fan-in n_in and fan-out n_out: <c>he</c> N(0, 2/n_in) (He et al. 2015),
+    /// <c>xavier</c> U(±√(6/(n_in + n_out))) (Glorot &amp; Bengio 2010), <c>uniform</c> U(±1/√n_in)
+    /// (PyTorch's default for Linear and Conv2d, kaiming_uniform with a = √5).
+    /// </summary>
+    public static void Fill(RandomStream rng, Span<float> w, int fanIn, int fanOut, string init)
+    {
+        switch (init)
+        {
+            case "he": rng.FillNormal(w, 0f, MathF.Sqrt(2f / fanIn)); break;
+            case "xavier": { float a = MathF.Sqrt(6f / (fanIn + fanOut)); rng.FillUniform(w, -a, a); break; }
+            case "uniform": { float a = 1f / MathF.Sqrt(fanIn); rng.FillUniform(w, -a, a); break; }
+            default: throw new ArgumentException($"unknown initialisation '{init}' (he, xavier, uniform)", nameof(init));
+        }
     }
 
     /// <inheritdoc/>

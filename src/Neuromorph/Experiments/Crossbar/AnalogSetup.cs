@@ -154,6 +154,13 @@ public static class AnalogSetup
         return new Sequential([.. layers]);
     }
 
+    /// <summary>Reads <c>network.hidden</c> (hidden layer widths of an MLP; default 256, 128).</summary>
+    public static int[] Hidden(ConfigSection net) => net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
+
+    /// <summary>Reads <c>network.hidden</c> and <c>network.activation</c> (relu, sigmoid, tanh) of an MLP.</summary>
+    public static (int[] Hidden, ActivationKind Activation) MlpShape(ConfigSection net) =>
+        (Hidden(net), Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh")));
+
     /// <summary>Parses an activation name.</summary>
     public static ActivationKind Activation(string name) => name switch { "relu" => ActivationKind.Relu, "sigmoid" => ActivationKind.Sigmoid, _ => ActivationKind.Tanh };
 

@@ -51,8 +51,7 @@ public sealed class AnalogTraining : IExperiment
         _architecture = net.GetString("kind", net.Has("layers") ? "layers" : "mlp", "mlp", "lenet5", "lenet5-aihwkit", "layers");
         if (_architecture == "layers") _spec = NetworkSpec.Read(net);
         else if (net.Has("layers")) net.Error("layers", $"a layer list describes the network only with kind: layers (or no kind), not kind: {_architecture}");
-        _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
-        _act = AnalogSetup.Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh"));
+        (_hidden, _act) = AnalogSetup.MlpShape(net);
         var sub = root.Section("substrate");
         _presets = sub.GetStringList("presets", ["ideal", "constant-step"], AnalogSetup.PresetNames);
         if (_presets.Length == 0) sub.Error("presets", "name at least one device preset");

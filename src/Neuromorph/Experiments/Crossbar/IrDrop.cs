@@ -36,7 +36,7 @@ public sealed class IrDrop : IExperiment
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
-        _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
+        _hidden = AnalogSetup.Hidden(net);
         _epochs = root.Section("training").GetInt("epochs", 3, 1, 1000);
         var cb = root.Section("crossbar");
         _sizes = cb.GetDoubleList("tile_sizes", [64, 128, 256, 512], 2, 4096).Select(v => (int)v).ToArray();

@@ -39,8 +39,7 @@ public sealed class MappingComparison : IExperiment
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
-        _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
-        _act = AnalogSetup.Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh"));
+        (_hidden, _act) = AnalogSetup.MlpShape(net);
         var sub = root.Section("substrate");
         _preset = sub.GetString("preset", "pcm", AnalogSetup.PresetNames);
         if (_preset == "ideal") sub.Error("preset", "the mappings need a device model; choose a preset other than 'ideal'");

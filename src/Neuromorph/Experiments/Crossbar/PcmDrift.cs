@@ -43,8 +43,7 @@ public sealed class PcmDrift : IExperiment
     {
         _data = new AnalogSetup.DataSpec(root.Section("data"));
         var net = root.Section("network");
-        _hidden = net.GetDoubleList("hidden", [256, 128], 1, 100_000).Select(v => (int)v).ToArray();
-        _act = AnalogSetup.Activation(net.GetString("activation", "relu", "relu", "sigmoid", "tanh"));
+        (_hidden, _act) = AnalogSetup.MlpShape(net);
         var tr = root.Section("training");
         _epochs = tr.GetInt("epochs", 10, 1, 1000);
         _batch = tr.GetInt("batch", 64, 1, 65536);

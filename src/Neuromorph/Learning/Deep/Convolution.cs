@@ -254,21 +254,8 @@ public static class ConvNets
     /// dense 400→120→84→10 with ReLU. <paramref name="weights"/>(inputs, outputs, layer index)
     /// supplies every weight matrix (float or analog tiles).
     /// </summary>
-    public static Sequential LeNet5(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height = 28, int width = 28)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        var c1 = new Conv2d(1, height, width, 6, 5, 2, (i, o) => weights(i, o, 0), seed);
-        var p1 = new Pool2d(PoolKind.Max, 6, c1.Ho, c1.Wo);
-        var c2 = new Conv2d(6, p1.Ho, p1.Wo, 16, 5, 0, (i, o) => weights(i, o, 1), seed + 1);
-        var p2 = new Pool2d(PoolKind.Max, 16, c2.Ho, c2.Wo);
-        int flat = p2.OutputSize;
-        return new Sequential(
-            c1, new Activation(ActivationKind.Relu, c1.OutputSize), p1,
-            c2, new Activation(ActivationKind.Relu, c2.OutputSize), p2,
-            new Dense(weights(flat, 120, 2), seed + 2), new Activation(ActivationKind.Relu, 120),
-            new Dense(weights(120, 84, 3), seed + 3), new Activation(ActivationKind.Relu, 84),
-            new Dense(weights(84, 10, 4), seed + 4));
-    }
+    public static Sequential LeNet5(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height = 28, int width = 28) =>
+        TwoConv(weights, seed, height, width, 6, 16, 2, ActivationKind.Relu, false, [120, 84]);
 
     /// <summary>
     /// The "LeNet-5 inspired" network of IBM aihwkit's analog CNN example
@@ -277,19 +264,32 @@ public static class ConvNets
     /// dense 512→128, tanh, dense 128→10 — four times the channels of <see cref="LeNet5"/>.
     /// Biases are digital here (aihwkit keeps them on the tile as an extra row).
     /// </summary>
-    public static Sequential LeNet5Aihwkit(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height = 28, int width = 28)
+    public static Sequential LeNet5Aihwkit(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height = 28, int width = 28) =>
+        TwoConv(weights, seed, height, width, 16, 32, 0, ActivationKind.Tanh, true, [128]);
+
+    /// <summary>
+    /// conv 1→<paramref name="c1n"/> 5×5 (padding <paramref name="pad1"/>), act, max-pool 2, conv
+    /// →<paramref name="c2n"/> 5×5, act, max-pool 2, [act,] dense layers of <paramref name="dense"/>
+    /// with act between, dense →10. Weight layer l gets factory index l and seed + l.
+    /// </summary>
+    private static Sequential TwoConv(Func<int, int, int, IWeightMatrix> weights, ulong seed, int height, int width, int c1n, int c2n, int pad1, ActivationKind act, bool actAfterPool, int[] dense)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var c1 = new Conv2d(1, height, width, 16, 5, 0, (i, o) => weights(i, o, 0), seed);
-        var p1 = new Pool2d(PoolKind.Max, 16, c1.Ho, c1.Wo);
-        var c2 = new Conv2d(16, p1.Ho, p1.Wo, 32, 5, 0, (i, o) => weights(i, o, 1), seed + 1);
-        var p2 = new Pool2d(PoolKind.Max, 32, c2.Ho, c2.Wo);
-        int flat = p2.OutputSize;
-        return new Sequential(
-            c1, new Activation(ActivationKind.Tanh, c1.OutputSize), p1,
-            c2, new Activation(ActivationKind.Tanh, c2.OutputSize), p2, new Activation(ActivationKind.Tanh, flat),
-            new Dense(weights(flat, 128, 2), seed + 2), new Activation(ActivationKind.Tanh, 128),
-            new Dense(weights(128, 10, 3), seed + 3));
+        var c1 = new Conv2d(1, height, width, c1n, 5, pad1, (i, o) => weights(i, o, 0), seed);
+        var p1 = new Pool2d(PoolKind.Max, c1n, c1.Ho, c1.Wo);
+        var c2 = new Conv2d(c1n, p1.Ho, p1.Wo, c2n, 5, 0, (i, o) => weights(i, o, 1), seed + 1);
+        var p2 = new Pool2d(PoolKind.Max, c2n, c2.Ho, c2.Wo);
+        var layers = new List<Layer> { c1, new Activation(act, c1.OutputSize), p1, c2, new Activation(act, c2.OutputSize), p2 };
+        int prev = p2.OutputSize;
+        if (actAfterPool) layers.Add(new Activation(act, prev));
+        for (int l = 0; l <= dense.Length; l++)
+        {
+            int next = l < dense.Length ? dense[l] : 10;
+            layers.Add(new Dense(weights(prev, next, 2 + l), seed + 2 + (ulong)l));
+            if (l < dense.Length) layers.Add(new Activation(act, next));
+            prev = next;
+        }
+        return new Sequential([.. layers]);
     }
 
     /// <summary>Every weight matrix of a network (dense and convolution layers), in order.</summary>

@@ -183,7 +183,9 @@ public static class AnalogSetup
 /// 1997–2024"; the default 28 fJ/step is the survey's single-channel SAR median for ENOB 6–8.5;
 /// Kull et al., ISSCC 2013: 33.8 fJ/step, 2.55 pJ per 8-bit conversion). DAC: charging a word
 /// line of capacitance C = cells·c_cell to V_read, E = C·V² per conversion. Programming pulse:
-/// E = I·V·t of one write pulse. Digital accumulation of partial sums: one 32-bit add.
+/// E = I·V·t of one write pulse. Digital accumulation of partial sums: one 32-bit add. Area:
+/// cells of <see cref="CellAreaF2"/>·F² and one ADC of <see cref="AdcArea"/> per
+/// <see cref="ColumnsPerAdc"/> tile columns (<see cref="Area"/>).
 /// </summary>
 public sealed record AnalogEnergyModel
 {
@@ -203,6 +205,14 @@ public sealed record AnalogEnergyModel
     public double PulseEnergy { get; init; } = 1e-12;
     /// <summary>Energy of one digital accumulation (J); Horowitz 2014 45 nm FP32 add.</summary>
     public double AccumulateEnergy { get; init; } = 0.9e-12;
+    /// <summary>Technology feature size F (m) for the cell area.</summary>
+    public double FeatureSize { get; init; } = 45e-9;
+    /// <summary>Cell area in F² (NeuroSim Cell.cpp: 2F × 2F cross-point = 4 F²; 1T1R pseudo-crossbar 4F × 4F = 16 F²).</summary>
+    public double CellAreaF2 { get; init; } = 4;
+    /// <summary>Area of one ADC (m²); Murmann survey median of single-channel SAR ADCs with ENOB 6–8.5.</summary>
+    public double AdcArea { get; init; } = 0.0112e-6;
+    /// <summary>Tile columns sharing one ADC through a multiplexer.</summary>
+    public int ColumnsPerAdc { get; init; } = 1;
 
     /// <summary>Reads an <c>energy_model</c> section.</summary>
     public static AnalogEnergyModel Bind(ConfigSection s) => new()
@@ -215,7 +225,34 @@ public sealed record AnalogEnergyModel
         CellCapacitance = s.GetQuantity("cell_capacitance", Dimension.Capacitance, 0.2e-15, 0, 1e-9),
         PulseEnergy = s.GetQuantity("pulse_energy", Dimension.Energy, 1e-12, 0, 1),
         AccumulateEnergy = s.GetQuantity("accumulate_energy", Dimension.Energy, 0.9e-12, 0, 1),
+        FeatureSize = s.GetQuantity("feature_size", Dimension.Length, 45e-9, 1e-9, 1e-6),
+        CellAreaF2 = s.GetDouble("cell_area_f2", 4, 1, 10_000),
+        AdcArea = s.GetDouble("adc_area_mm2", 0.0112, 1e-6, 100) * 1e-6,
+        ColumnsPerAdc = s.GetInt("columns_per_adc", 1, 1, 4096),
     };
+
+    /// <summary>
+    /// Silicon area (m²) of a network's weights on tiles of <paramref name="tile"/> × <paramref name="tile"/>:
+    /// cells = Σ_layers n_in·n_out·(devices per weight: 1 single or reference, 2 differential; × N)
+    /// plus one reference column per tile column block for the reference mapping, each
+    /// <see cref="CellAreaF2"/>·F²; ADCs = Σ_layers n_out·⌈n_in/tile⌉ / <see cref="ColumnsPerAdc"/>
+    /// (every tile row block reads all its columns), each <see cref="AdcArea"/>. DACs, drivers,
+    /// accumulators and wiring are not included (NeuroSim models them; here they are left out).
+    /// </summary>
+    public (double Array, double Adc) Area(Sequential net, CellMapping mapping, int tile)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        double cells = 0, adcs = 0;
+        int perWeight = (mapping.Kind == MappingKind.Differential ? 2 : 1) * mapping.DevicesPerWeight;
+        foreach (var w in ConvNets.WeightMatrices(net))
+        {
+            long rowBlocks = (w.Inputs + tile - 1) / tile, colBlocks = (w.Outputs + tile - 1) / tile;
+            cells += (double)w.Inputs * w.Outputs * perWeight;
+            if (mapping.Kind == MappingKind.Reference) cells += (double)w.Inputs * mapping.DevicesPerWeight * colBlocks;
+            adcs += Math.Ceiling((double)w.Outputs * rowBlocks / ColumnsPerAdc);
+        }
+        return (cells * CellAreaF2 * FeatureSize * FeatureSize, adcs * AdcArea);
+    }
 
     /// <summary>Energy per operation kind (J) for counts made with ADC of <paramref name="adcBits"/> bits on tiles of <paramref name="tileCols"/> columns.</summary>
     public (string Part, double Joules)[] Breakdown(OpCounters c, int adcBits, int tileCols)

@@ -123,7 +123,7 @@ public sealed class AnalogTraining : IExperiment
             ctx.Metric("test_accuracy/float", acc);
             ctx.Metric("epoch_seconds/float", secs);
             accuracies.Add(("float", acc)); curves.Add(curve);
-            rows.Add(["float (digital, SGD-momentum)", Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), "—"]);
+            rows.Add(["float (digital, SGD-momentum)", Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), "—", "—", "—"]);
         }
 
         OpCounters? inferenceCounts = null;
@@ -156,12 +156,20 @@ public sealed class AnalogTraining : IExperiment
                 ctx.Metric($"test_accuracy/{name}", acc);
                 ctx.Metric($"epoch_seconds/{name}", secs);
                 ctx.Metric($"programming_pulses_per_step/{name}", pulsesPerStep);
+                // Energy of one training step (forward, backward and update of a mini-batch) from the
+                // training counts, and the silicon area of the weights on this mapping.
+                double stepJoules = _energy.Breakdown(trainCounts, _fwd.OutputBits, _tile).Sum(p => p.Joules) / steps;
+                var (arrayArea, adcArea) = _energy.Area(net, mapping, _tile);
+                ctx.Metric($"energy_analog_joules_per_training_step/{name}", stepJoules);
+                ctx.Metric($"area_mm2/{name}", (arrayArea + adcArea) * 1e6);
+                ctx.Metric($"area_mm2/{name}/array", arrayArea * 1e6);
+                ctx.Metric($"area_mm2/{name}/adc", adcArea * 1e6);
                 accuracies.Add((name, acc)); curves.Add(curve);
-                rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping != CellMapping.Single ? $" ({mapping})" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture)]);
+                rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping != CellMapping.Single ? $" ({mapping})" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture), stepJoules.ToString("G3", CultureInfo.InvariantCulture), ((arrayArea + adcArea) * 1e6).ToString("G3", CultureInfo.InvariantCulture)]);
                 ctx.Summary.Add($"{name}: test accuracy {Pct(acc)} after {_epochs} epochs of pulsed training ({pulsesPerStep:F0} device pulses per mini-batch).");
             }
 
-        ctx.Tables.Add(new ReportTable("Test accuracy per substrate", ["substrate", "test accuracy", "s / epoch", "pulses / step"], [.. rows]));
+        ctx.Tables.Add(new ReportTable("Test accuracy per substrate", ["substrate", "test accuracy", "s / epoch", "pulses / step", "J / training step", "area (mm², cells + ADCs)"], [.. rows]));
         ctx.Figures.Add(new BarFigure
         {
             Name = "accuracy-per-preset", Title = "Test accuracy per device preset", XLabel = "substrate", YLabel = "test accuracy",

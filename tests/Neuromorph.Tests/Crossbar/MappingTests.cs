@@ -228,27 +228,33 @@ public class MappingTests
     public void MappingKeysAreReadAndValidated()
     {
         var s = Substrate("substrate:\n  mapping: [single, preset, reference]\n  devices_per_weight: [1, 4]\n", out var b);
-        var m = AnalogSetup.Mappings(s, CellMapping.Differential);
+        var m = AnalogSetup.MappingSpec.Read(s).For(CellMapping.Differential);
         Assert.Empty(b.AllErrors);
         Assert.Equal([CellMapping.Single, new CellMapping(MappingKind.Single, 4), CellMapping.Differential, new CellMapping(MappingKind.Differential, 4),
             CellMapping.Reference, new CellMapping(MappingKind.Reference, 4)], m);
 
         s = Substrate("substrate:\n  tile_size: 4\n", out b);
-        Assert.Equal([CellMapping.Differential], AnalogSetup.Mappings(s, CellMapping.Differential));
+        Assert.Equal([CellMapping.Differential], AnalogSetup.MappingSpec.Read(s).For(CellMapping.Differential));
         Assert.Empty(b.AllErrors);
 
         s = Substrate("substrate:\n  mapping: quad\n  devices_per_weight: 2.5\n", out b);
-        AnalogSetup.Mappings(s, CellMapping.Single);
+        AnalogSetup.MappingSpec.Read(s).For(CellMapping.Single);
         Assert.Contains(b.AllErrors, e => e.Contains("substrate.mapping") && e.Contains("'quad' is not allowed"));
         Assert.Contains(b.AllErrors, e => e.Contains("substrate.devices_per_weight") && e.Contains("whole number"));
 
         s = Substrate("substrate:\n  devices_per_weight: 0\n", out b);
-        AnalogSetup.Mappings(s, CellMapping.Single);
+        AnalogSetup.MappingSpec.Read(s).For(CellMapping.Single);
         Assert.Contains(b.AllErrors, e => e.Contains("substrate.devices_per_weight") && e.Contains("out of range"));
 
+        s = Substrate("substrate:\n  mapping: [reference, reference]\n  devices_per_weight: [2, 2]\n", out b);
+        AnalogSetup.MappingSpec.Read(s);
+        Assert.Contains(b.AllErrors, e => e.Contains("substrate.mapping") && e.Contains("listed twice"));
+        Assert.Contains(b.AllErrors, e => e.Contains("substrate.devices_per_weight") && e.Contains("listed twice"));
+
+        // 'preset' naming the same cell as a listed kind trains it once.
         s = Substrate("substrate:\n  mapping: [differential, preset]\n", out b);
-        AnalogSetup.Mappings(s, CellMapping.Differential);
-        Assert.Contains(b.AllErrors, e => e.Contains("listed twice"));
+        Assert.Equal([CellMapping.Differential], AnalogSetup.MappingSpec.Read(s).For(CellMapping.Differential));
+        Assert.Empty(b.AllErrors);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CellMapping(MappingKind.Single, 0));
     }
 }

@@ -36,30 +36,40 @@ public static class AnalogSetup
     public static readonly string[] MappingNames = ["preset", "single", "reference", "differential"];
 
     /// <summary>
-    /// Reads <c>substrate.mapping</c> (one name or a list: single, reference, differential or
-    /// preset — the preset's own mapping, <paramref name="preset"/>) and
-    /// <c>substrate.devices_per_weight</c> (one N or a list, 1…<see cref="CellMapping.MaxDevicesPerWeight"/>;
-    /// N cells per weight, Boybat et al. 2018) and returns every combination, mapping-major. Absent
-    /// keys give the preset's mapping with one device per weight.
+    /// <c>substrate.mapping</c> (one name or a list: single, reference, differential or preset — the
+    /// preset's own mapping) and <c>substrate.devices_per_weight</c> (one N or a list,
+    /// 1…<see cref="CellMapping.MaxDevicesPerWeight"/>; N cells per weight, Boybat et al. 2018).
+    /// Absent keys mean the preset's own mapping with one device per weight.
     /// </summary>
-    public static CellMapping[] Mappings(ConfigSection sub, CellMapping preset)
+    public sealed record MappingSpec(string[] Kinds, int[] DevicesPerWeight)
     {
-        var kinds = sub.GetStringList("mapping", ["preset"], MappingNames);
-        if (kinds.Length == 0) sub.Error("mapping", $"name at least one mapping ({string.Join(", ", MappingNames)})");
-        var ns = sub.GetDoubleList("devices_per_weight", [1], 1, CellMapping.MaxDevicesPerWeight);
-        if (ns.Length == 0) sub.Error("devices_per_weight", "give at least one N");
-        var result = new List<CellMapping>();
-        foreach (var n in ns)
-            if (n != Math.Floor(n)) { sub.Error("devices_per_weight", $"{n} is not a whole number of devices"); return [preset]; }
-        foreach (var k in kinds)
-            foreach (var n in ns)
+        /// <summary>Reads and checks the two keys (a name or N listed twice is an error).</summary>
+        public static MappingSpec Read(ConfigSection sub)
+        {
+            var kinds = sub.GetStringList("mapping", ["preset"], MappingNames);
+            if (kinds.Length == 0) sub.Error("mapping", $"name at least one mapping ({string.Join(", ", MappingNames)})");
+            if (kinds.Distinct().Count() != kinds.Length) sub.Error("mapping", "a mapping is listed twice");
+            var ns = sub.GetDoubleList("devices_per_weight", [1], 1, CellMapping.MaxDevicesPerWeight);
+            if (ns.Length == 0) sub.Error("devices_per_weight", "give at least one N");
+            if (ns.Any(n => n != Math.Floor(n))) sub.Error("devices_per_weight", "N must be a whole number of devices");
+            if (ns.Distinct().Count() != ns.Length) sub.Error("devices_per_weight", "an N is listed twice");
+            return new MappingSpec(kinds, [.. ns.Select(n => (int)n)]);
+        }
+
+        /// <summary>True when the keys are absent (or say exactly that): each preset's own cell, N = 1.</summary>
+        public bool IsDefault => Kinds is ["preset"] && DevicesPerWeight is [1];
+
+        /// <summary>Every mapping × N combination for a preset whose own mapping is <paramref name="preset"/>, mapping-major, without repeats.</summary>
+        public CellMapping[] For(CellMapping preset) =>
+        [
+            .. Kinds.SelectMany(k => DevicesPerWeight.Select(n => new CellMapping(k switch
             {
-                var kind = k switch { "single" => MappingKind.Single, "reference" => MappingKind.Reference, "differential" => MappingKind.Differential, _ => preset.Kind };
-                var m = new CellMapping(kind, (int)n);
-                if (result.Contains(m)) { sub.Error("mapping", $"{m} is listed twice"); continue; }
-                result.Add(m);
-            }
-        return [.. result];
+                "single" => MappingKind.Single, "reference" => MappingKind.Reference, "differential" => MappingKind.Differential, _ => preset.Kind,
+            }, n))).Distinct(),
+        ];
+
+        /// <summary>Metric label of a mapping: single, reference or differential, with -x<i>N</i> when N &gt; 1.</summary>
+        public static string Label(CellMapping m) => CellMapping.Name(m.Kind) + (m.DevicesPerWeight > 1 ? $"-x{m.DevicesPerWeight}" : "");
     }
 
     /// <summary>Loads MNIST or the 8×8 digits (stratified split) scaled to [0, 1], optionally truncated.</summary>

@@ -37,8 +37,7 @@ public sealed class AnalogTraining : IExperiment
     private readonly int _tile;
     private readonly IoParams _fwd, _bwd;
     private readonly UpdateParams _update;
-    private readonly CellMapping? _mapping;   // substrate.mapping when given (else each preset's own)
-    private readonly int _devicesPerWeight;
+    private readonly AnalogSetup.MappingSpec _mappings;
     private readonly int _epochs, _batch, _floatEpochs, _floatBatch, _validation;
     private readonly double _lr, _decay, _lrFinal, _floatLr, _floatMomentum, _floatDecay;
     private readonly string _schedule;
@@ -59,12 +58,9 @@ public sealed class AnalogTraining : IExperiment
         _fwd = AnalogSetup.Io(sub.Section("forward"), IoParams.Preset);
         _bwd = AnalogSetup.Io(sub.Section("backward"), IoParams.PresetBackward);
         _update = AnalogSetup.Update(sub.Section("update"));
-        // One weight mapping for every device preset (substrate.mapping / devices_per_weight; the
-        // analog-mappings kind compares several). Absent: each preset's own cell, one per weight.
-        var mappings = AnalogSetup.Mappings(sub, CellMapping.Single);
-        if (mappings.Length > 1) sub.Error("mapping", "analog-training takes one mapping and one devices_per_weight; compare several with experiment: analog-mappings");
-        _devicesPerWeight = mappings.Length > 0 ? mappings[0].DevicesPerWeight : 1;
-        _mapping = sub.Has("mapping") && sub.GetStringList("mapping", ["preset"], AnalogSetup.MappingNames) is not ["preset"] && mappings.Length > 0 ? mappings[0] : null;
+        // Weight mappings for every device preset (substrate.mapping / devices_per_weight; each
+        // combination is one run). Absent: each preset's own cell, one per weight.
+        _mappings = AnalogSetup.MappingSpec.Read(sub);
         // Training algorithm on the tiles: plain pulsed SGD (the update section as given), Tiki-Taka
         // (two arrays, Gokmen & Haensch 2020) or mixed precision (Nandakumar et al. 2020).
         _algorithms = sub.GetStringList("algorithms", ["sgd"], "sgd", "tiki-taka", "mixed-precision");
@@ -129,17 +125,19 @@ public sealed class AnalogTraining : IExperiment
         OpCounters? inferenceCounts = null;
         foreach (var preset in _presets)
             foreach (var algorithm in _algorithms)
+            foreach (var mapping in AnalogSetup.Preset(preset) is var (dev, own) && dev is not null ? _mappings.For(own) : [own])
             {
-                var (device, mapping) = AnalogSetup.Preset(preset);
-                if (device is not null) mapping = _mapping ?? mapping.WithDevices(_devicesPerWeight);
+                var device = AnalogSetup.Preset(preset).Device;
                 var update = algorithm == "mixed-precision" ? _update with { PulseType = PulseType.MixedPrecision } : _update;
                 var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = update, TileRows = _tile, TileCols = _tile };
                 // Metrics keep the bare preset name for plain SGD (test_accuracy/<preset>), else <preset>/<algorithm>.
-                string name = algorithm == "sgd" ? preset : $"{preset}/{algorithm}";
+                // With substrate.mapping / devices_per_weight given, /<mapping>[-xN] follows.
+                string name = (algorithm == "sgd" ? preset : $"{preset}/{algorithm}") + (device is null || _mappings.IsDefault ? "" : "/" + AnalogSetup.MappingSpec.Label(mapping));
                 var net = Build(d, c, algorithm == "tiki-taka"
                     ? (i, o, l) => new TikiTakaMatrix(i, o, cfg, _ttGamma, _ttLearningRate, _ttEvery, ctx.Seed, (uint)l)
                     : (i, o, l) => new AnalogMatrix(i, o, cfg, ctx.Seed, (uint)l), ctx.Seed);
                 // Analog SGD: the tiles integrate η·x·δ as pulses; no momentum (aihwkit AnalogSGD).
+                if (device is not null) ctx.Metric($"programming_rmse/{name}", ProgrammingError(net, Build(d, c, (i, o, _) => new FloatWeights(i, o), ctx.Seed)));
                 var opt = new SgdMomentum((float)_lr, 0f);
                 net.Bind(opt);
                 var trainCounts = new OpCounters();
@@ -195,6 +193,20 @@ public sealed class AnalogTraining : IExperiment
         "layers" => _spec!.Build(_shape, c, weights, seed),
         _ => AnalogSetup.Mlp(d, _hidden, c, _act, weights, seed),
     };
+
+    /// <summary>RMS of (weights read from the devices − weights the initialiser asked for) over all layers.</summary>
+    private static double ProgrammingError(Sequential got, Sequential want)
+    {
+        double sum = 0; long n = 0;
+        foreach (var (a, b) in ConvNets.WeightMatrices(got).Zip(ConvNets.WeightMatrices(want)))
+        {
+            var wa = new float[a.Inputs * a.Outputs]; var wb = new float[wa.Length];
+            a.ReadWeights(wa); b.ReadWeights(wb);
+            for (int i = 0; i < wa.Length; i++) { double e = wa[i] - wb[i]; sum += e * e; }
+            n += wa.Length;
+        }
+        return Math.Sqrt(sum / n);
+    }
 
     private void AddEnergy(RunContext ctx, OpCounters counts, int inferences, int d, int c)
     {

@@ -124,10 +124,11 @@ public sealed class AnalogTraining : IExperiment
 
         OpCounters? inferenceCounts = null;
         foreach (var preset in _presets)
+        {
+            var (device, own) = AnalogSetup.Preset(preset);
             foreach (var algorithm in _algorithms)
-            foreach (var mapping in AnalogSetup.Preset(preset) is var (dev, own) && dev is not null ? _mappings.For(own) : [own])
+            foreach (var mapping in device is null ? [own] : _mappings.For(own))
             {
-                var device = AnalogSetup.Preset(preset).Device;
                 var update = algorithm == "mixed-precision" ? _update with { PulseType = PulseType.MixedPrecision } : _update;
                 var cfg = new AnalogConfig { Device = device, Mapping = mapping, Forward = _fwd, Backward = _bwd, Update = update, TileRows = _tile, TileCols = _tile };
                 // Metrics keep the bare preset name for plain SGD (test_accuracy/<preset>), else <preset>/<algorithm>.
@@ -166,6 +167,7 @@ public sealed class AnalogTraining : IExperiment
                 rows.Add([name + (device is null ? " (ideal weights, analog periphery)" : mapping != CellMapping.Single ? $" ({mapping})" : ""), Pct(acc), secs.ToString("F2", CultureInfo.InvariantCulture), pulsesPerStep.ToString("F0", CultureInfo.InvariantCulture), stepJoules.ToString("G3", CultureInfo.InvariantCulture), ((arrayArea + adcArea) * 1e6).ToString("G3", CultureInfo.InvariantCulture)]);
                 ctx.Summary.Add($"{name}: test accuracy {Pct(acc)} after {_epochs} epochs of pulsed training ({pulsesPerStep:F0} device pulses per mini-batch).");
             }
+        }
 
         ctx.Tables.Add(new ReportTable("Test accuracy per substrate", ["substrate", "test accuracy", "s / epoch", "pulses / step", "J / training step", "area (mm², cells + ADCs)"], [.. rows]));
         ctx.Figures.Add(new BarFigure
